@@ -1,0 +1,69 @@
+"""What every check receives and the helpers they share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from autograder.artifacts import Artifacts, RecordedCall
+from autograder.measurements import ModelMeasurements
+from autograder.results import CheckResult, CheckStatus, ExecutionSummary
+from autograder.rubric.models import Range, Rubric
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """Everything a check may look at. Checks are pure functions of this."""
+
+    rubric: Rubric
+    model: ModelMeasurements | None
+    """The graded model, measured by the grader; None when none was captured."""
+    no_model_reason: str
+    """Why ``model`` is None (shown in every check that needs it)."""
+    artifacts: Artifacts
+    execution: ExecutionSummary | None
+
+    def fits(self) -> list[RecordedCall]:
+        """The recorded fit calls of the graded model, oldest first."""
+        if self.model is None:
+            return []
+        return self.artifacts.calls_for(self.model.key, "fit")
+
+
+def result(
+    check: Any,
+    status: CheckStatus,
+    message: str,
+    *,
+    expected: Any = None,
+    measured: Any = None,
+    points: float | None = None,
+    details: dict[str, Any] | None = None,
+) -> CheckResult:
+    """Build a CheckResult; points default to all on pass and none otherwise."""
+    if points is None:
+        points = check.points if status == "pass" else 0.0
+    return CheckResult(
+        id=check.id,
+        kind=check.kind,
+        status=status,
+        points=points,
+        max_points=0.0 if status == "skipped" else check.points,
+        message=message,
+        expected=expected,
+        measured=measured,
+        details=details,
+    )
+
+
+def describe(spec: int | float | Range | None) -> Any:
+    """A JSON-friendly form of an exact value or a range."""
+    if isinstance(spec, Range):
+        return spec.model_dump(exclude_none=True)
+    return spec
+
+
+def matches(spec: int | float | Range, value: float) -> bool:
+    if isinstance(spec, Range):
+        return spec.contains(value)
+    return value == spec

@@ -1,0 +1,62 @@
+"""Every error the autograder raises on purpose.
+
+Library code raises these; only :mod:`autograder.cli` turns them into a one-line
+message and an exit code.  Anything else escaping a stage is a bug.
+
+::
+
+    AutograderError                 base; ``str(err)`` is the one-line message
+    ├── UsageError                  bad command-line combination (exit 2)
+    ├── RubricError                 rubric file unreadable or invalid (exit 2)
+    ├── DatasetError                unknown dataset, or data that cannot be loaded
+    ├── SubmissionError             one submission cannot be graded at all
+    │   └── InvalidSubmissionError  malformed notebook / script (status "invalid")
+    ├── ExecutionError              the kernel could not be started or driven
+    └── EvaluationError             an exported model could not be loaded/measured
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class AutograderError(Exception):
+    """Base class; the message is meant to be shown to a user as one line."""
+
+
+class UsageError(AutograderError):
+    """The command line asks for something impossible."""
+
+
+class RubricError(AutograderError):
+    """A rubric file cannot be read or does not validate.
+
+    ``problems`` holds one line per problem, each prefixed with ``file:line``.
+    """
+
+    def __init__(self, path: Path | str, problems: list[str]) -> None:
+        self.path = Path(path)
+        self.problems = problems
+        first = problems[0] if problems else "invalid rubric"
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{first}{more}")
+
+
+class DatasetError(AutograderError):
+    """A dataset is unknown or its files cannot be loaded."""
+
+
+class SubmissionError(AutograderError):
+    """A submission cannot be graded at all."""
+
+
+class InvalidSubmissionError(SubmissionError):
+    """The submitted file is malformed (bad JSON, empty notebook, syntax error)."""
+
+
+class ExecutionError(AutograderError):
+    """The kernel could not be started or driven."""
+
+
+class EvaluationError(AutograderError):
+    """An exported model could not be reloaded or measured."""

@@ -1,0 +1,62 @@
+"""What the grader measured on one exported model (plain data)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+OutputKind = Literal["probabilities", "logits"]
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LayerInfo(_Data):
+    """One layer as Keras reports it after reloading (not normalised)."""
+
+    name: str
+    type: str = Field(description="Keras class name.")
+    units: int | None = None
+    activation: str | None = Field(default=None, description="Serialised activation name.")
+    output_shape: list[int | None] | None = None
+    params: int = 0
+    trainable_params: int = 0
+    rate: float | None = Field(default=None, description="Dropout rate.")
+    filters: int | None = None
+    kernel_size: list[int] | None = None
+
+
+class CompileInfo(_Data):
+    """The compile settings as stored in the reloaded model (not as the student said)."""
+
+    optimizer: str | None = Field(default=None, description="Lower-case class name, e.g. adam.")
+    learning_rate: float | None = None
+    loss: str | None = Field(
+        default=None, description="snake_case loss name, e.g. sparse_categorical_crossentropy."
+    )
+    from_logits: bool | None = None
+    metrics: list[str] = Field(default_factory=list)
+
+
+class ModelMeasurements(_Data):
+    key: str = Field(description="ExportedModel.key of the measured model.")
+    layers: list[LayerInfo] = Field(default_factory=list)
+    trainable_params: int
+    total_params: int
+    output_kind: OutputKind | None = Field(
+        default=None, description="Whether the model outputs probabilities or logits."
+    )
+    compile: CompileInfo | None = None
+    test_accuracy: float | None = None
+    test_loss: float | None = None
+    train_accuracy: float | None = None
+    train_loss: float | None = None
+    error: str | None = Field(default=None, description="Why some numbers are missing.")
+
+    @property
+    def overfitting_gap(self) -> float | None:
+        if self.train_accuracy is None or self.test_accuracy is None:
+            return None
+        return self.train_accuracy - self.test_accuracy

@@ -1,0 +1,115 @@
+"""The result contract: plain data that every renderer and every CI tool reads.
+
+Nothing here renders itself; see :mod:`autograder.reports`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CheckStatus = Literal["pass", "fail", "partial", "error", "skipped"]
+SubmissionStatus = Literal["graded", "error", "timeout", "invalid"]
+DataSource = Literal["real", "synthetic"]
+
+RESULT_SCHEMA_VERSION: Literal[1] = 1
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CheckResult(_Data):
+    id: str = Field(description="The rubric check id.")
+    kind: str = Field(description="The rubric check kind.")
+    status: CheckStatus = Field(description="pass, fail, partial, error or skipped.")
+    points: float = Field(description="Points earned.")
+    max_points: float = Field(description="Points available; 0 for skipped checks.")
+    message: str = Field(description="One line: why this status.")
+    expected: Any = Field(default=None, description="What the rubric asks for.")
+    measured: Any = Field(default=None, description="What the grader measured.")
+    details: dict[str, Any] | None = Field(
+        default=None, description="Structured extras, e.g. the architecture diff."
+    )
+
+
+class SubmissionInfo(_Data):
+    id: str = Field(description="Submission id (file or folder name without suffix).")
+    path: str = Field(description="Path of the graded file.")
+    sha256: str | None = Field(description="SHA-256 of the graded file; null if unreadable.")
+
+
+class RubricInfo(_Data):
+    id: str
+    sha256: str
+
+
+class DataInfo(_Data):
+    source: DataSource = Field(description="real (Keras cache) or synthetic stand-ins.")
+    fraction: float = Field(description="Fraction of each split used, 0 < f <= 1.")
+    dataset: str = Field(description="Dataset name, e.g. fashion_mnist.")
+
+
+class Metrics(_Data):
+    """Numbers measured by the grader; null when they could not be measured."""
+
+    test_accuracy: float | None = None
+    test_loss: float | None = None
+    train_accuracy: float | None = None
+    train_loss: float | None = None
+    overfitting_gap: float | None = None
+    trainable_params: int | None = None
+    total_params: int | None = None
+
+
+class CellError(_Data):
+    cell: int = Field(description="1-based index of the cell in the notebook.")
+    ename: str
+    evalue: str
+    excerpt: str | None = Field(default=None, description="First line of the cell source.")
+
+
+class SkippedCell(_Data):
+    cell: int
+    reason: str
+
+
+class ExecutionSummary(_Data):
+    duration_s: float
+    errors: list[CellError] = Field(default_factory=list)
+    timed_out: bool = False
+    kernel_died: bool = False
+    skipped_cells: list[SkippedCell] = Field(default_factory=list)
+    message: str | None = Field(default=None, description="Why execution stopped, if it did.")
+
+
+class GradeReport(_Data):
+    """The result of grading one submission: result.json."""
+
+    schema_version: Literal[1] = RESULT_SCHEMA_VERSION
+    submission: SubmissionInfo
+    rubric: RubricInfo
+    data: DataInfo
+    status: SubmissionStatus
+    message: str | None = Field(default=None, description="Why status is not graded.")
+    score: float
+    max_score: float
+    checks: list[CheckResult] = Field(default_factory=list)
+    metrics: Metrics = Field(default_factory=Metrics)
+    execution: ExecutionSummary | None = None
+    graded_model: str | None = Field(
+        default=None, description="Which captured model was graded and why."
+    )
+    layers: list[dict[str, Any]] = Field(
+        default_factory=list, description="Per-layer summary of the graded model."
+    )
+
+
+class ClassSummary(_Data):
+    """summary.json: one line per submission."""
+
+    schema_version: Literal[1] = RESULT_SCHEMA_VERSION
+    rubric: RubricInfo
+    data: DataInfo
+    submissions: list[GradeReport]

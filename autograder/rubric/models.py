@@ -1,0 +1,197 @@
+"""The rubric: what a solution must show, as frozen Pydantic models.
+
+A rubric is data (``rubrics/<id>.yaml``); this module is its schema.  Checks form a
+discriminated union on ``kind`` so that an unknown kind or a misspelt key is an
+error at load time, not a silently ignored line.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = 1
+
+DatasetName = Literal["mnist", "fashion_mnist", "cifar10", "cifar100"]
+Split = Literal["train", "test"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Range(_Frozen):
+    """An inclusive numeric range; either end may be open."""
+
+    min: float | None = Field(default=None, description="Smallest accepted value.")
+    max: float | None = Field(default=None, description="Largest accepted value.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.min is None and self.max is None:
+            raise ValueError("a range needs at least one of min or max")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+    def contains(self, value: float) -> bool:
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+
+IntOrRange = Annotated[int | Range, Field(description="An exact integer, or a {min, max} range.")]
+
+
+class Preprocessing(_Frozen):
+    """How the grader prepares its copy of the data, as the exercise tells students."""
+
+    scale: float = Field(
+        default=255.0,
+        gt=0,
+        description="Pixels are divided by this (the exercise's `/ 255.0`). Use 1 for none.",
+    )
+
+
+class DatasetSpec(_Frozen):
+    name: DatasetName = Field(description="Which dataset the exercise uses.")
+    preprocessing: Preprocessing = Field(
+        default_factory=Preprocessing,
+        description="The preprocessing the exercise asks for, applied by the grader.",
+    )
+
+
+class Timeouts(_Frozen):
+    cell_s: float = Field(default=600.0, gt=0, description="Seconds one cell may run.")
+    total_s: float = Field(
+        default=1800.0, gt=0, description="Seconds the whole submission may run."
+    )
+
+
+class _CheckBase(_Frozen):
+    id: str = Field(
+        pattern=r"^[A-Za-z0-9_.-]+$", description="Unique id, used in reports and exports."
+    )
+    points: float = Field(ge=0, description="Points this check is worth.")
+    description: str | None = Field(default=None, description="Shown in reports.")
+
+
+class LayerSpec(_Frozen):
+    """One expected layer. Fields left out are not compared."""
+
+    type: str = Field(description="Keras class name, e.g. Dense, Flatten, Conv2D.")
+    units: int | None = Field(default=None, description="Dense units.")
+    activation: str | None = Field(
+        default=None, description="Activation name after normalisation, e.g. relu, softmax."
+    )
+    output_shape: list[int | None] | None = Field(
+        default=None, description="Output shape including the batch axis, e.g. [null, 784]."
+    )
+
+
+class ArchitectureCheck(_CheckBase):
+    kind: Literal["architecture"] = "architecture"
+    layers: list[LayerSpec] = Field(min_length=1, description="Expected layers, in order.")
+    allow_extra: list[str] = Field(
+        default_factory=list,
+        description="Layer types that may appear in addition to the expected ones (e.g. Dropout).",
+    )
+
+
+class ParametersCheck(_CheckBase):
+    kind: Literal["parameters"] = "parameters"
+    trainable: IntOrRange | None = Field(default=None, description="Trainable parameters.")
+    total: IntOrRange | None = Field(default=None, description="All parameters.")
+
+    @model_validator(mode="after")
+    def _something(self) -> ParametersCheck:
+        if self.trainable is None and self.total is None:
+            raise ValueError("a parameters check needs `trainable` or `total`")
+        return self
+
+
+class CompileCheck(_CheckBase):
+    kind: Literal["compile"] = "compile"
+    optimizer: str | None = Field(default=None, description="Optimizer class, e.g. adam.")
+    learning_rate: float | None = Field(default=None, gt=0, description="Expected lr.")
+    loss: str | None = Field(
+        default=None, description="Loss, e.g. sparse_categorical_crossentropy."
+    )
+    from_logits: bool | None = Field(
+        default=None,
+        description="Require this from_logits. Leave out to accept either when the "
+        "model's output layer agrees with it.",
+    )
+    metrics: list[str] | None = Field(default=None, description="Metrics that must be present.")
+
+
+class TrainingCheck(_CheckBase):
+    kind: Literal["training"] = "training"
+    epochs: IntOrRange | None = Field(default=None, description="Epochs actually run.")
+    batch_size: IntOrRange | None = Field(default=None, description="fit(batch_size=...).")
+    validation: Literal["split", "data", "any", "none"] | None = Field(
+        default=None,
+        description="Whether fit used validation_split, validation_data, either, or none.",
+    )
+    validation_split: float | None = Field(
+        default=None, ge=0, lt=1, description="Exact validation_split expected."
+    )
+
+
+class AccuracyCheck(_CheckBase):
+    kind: Literal["accuracy"] = "accuracy"
+    split: Split = Field(default="test", description="Which split the grader measures on.")
+    min: float | None = Field(default=None, ge=0, le=1, description="Lowest passing accuracy.")
+    max: float | None = Field(default=None, ge=0, le=1, description="Highest passing accuracy.")
+
+    @model_validator(mode="after")
+    def _bounded(self) -> AccuracyCheck:
+        if self.min is None and self.max is None:
+            raise ValueError("an accuracy check needs `min` or `max`")
+        return self
+
+
+class OverfittingGapCheck(_CheckBase):
+    kind: Literal["overfitting_gap"] = "overfitting_gap"
+    max: float | None = Field(
+        default=None, description="Largest accepted train-minus-test accuracy; none: report only."
+    )
+
+
+Check = Annotated[
+    ArchitectureCheck
+    | ParametersCheck
+    | CompileCheck
+    | TrainingCheck
+    | AccuracyCheck
+    | OverfittingGapCheck,
+    Field(discriminator="kind"),
+]
+
+
+class Rubric(_Frozen):
+    """A whole rubric file."""
+
+    schema_version: Literal[1] = Field(description="Rubric format version; currently 1.")
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="Exercise id, e.g. fashion-mnist.")
+    title: str = Field(description="Human-readable exercise title.")
+    dataset: DatasetSpec = Field(description="The data the exercise trains and is graded on.")
+    model_variable: str = Field(
+        default="model",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="Notebook variable holding the model to grade.",
+    )
+    timeouts: Timeouts = Field(default_factory=Timeouts, description="Execution limits.")
+    checks: list[Check] = Field(min_length=1, description="The checks, in report order.")
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Rubric:
+        seen: set[str] = set()
+        for check in self.checks:
+            if check.id in seen:
+                raise ValueError(f"duplicate check id {check.id!r}")
+            seen.add(check.id)
+        return self
+
+    @property
+    def max_points(self) -> float:
+        return sum(c.points for c in self.checks)
