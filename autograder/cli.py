@@ -1,1 +1,186 @@
-def app() -> None: ...
+"""Command line: the only place that prints errors and chooses exit codes.
+
+Exit codes: 0 the command did its job (for ``grade``: the batch ran, whatever the
+scores); 1 a grading run could not complete; 2 bad usage, rubric or data settings.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+from enum import Enum
+from typing import Annotated
+
+import click
+import typer
+from rich.console import Console
+
+from autograder import __version__
+from autograder.datasets.base import DataOptions
+from autograder.errors import AutograderError, DatasetError, RubricError, UsageError
+from autograder.grading import GradeOptions, grade_submission, prepare
+from autograder.reports.console import render_class_table, render_submission
+from autograder.reports.json_report import result_json_schema, write_result, write_summary
+from autograder.results import ClassSummary, GradeReport
+from autograder.rubric import load_rubric, rubric_json_schema
+from autograder.submissions import discover
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+app = typer.Typer(
+    name="autograder",
+    help="Grade Keras/TensorFlow notebooks and scripts against a YAML rubric.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+rubric_app = typer.Typer(help="Validate rubric files and export their JSON Schema.")
+schema_app = typer.Typer(help="JSON Schemas of the files the autograder writes.")
+app.add_typer(rubric_app, name="rubric")
+app.add_typer(schema_app, name="schema")
+
+_out = Console(highlight=False, soft_wrap=False)
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class DataChoice(str, Enum):
+    """--data values (Typer needs an Enum to list the choices in --help)."""
+
+    real = "real"
+    synthetic = "synthetic"
+
+
+def _version(value: bool) -> None:
+    if value:
+        _out.print(f"autograder {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Grade Keras/TensorFlow notebooks and scripts against a YAML rubric."""
+
+
+@app.command()
+def grade(
+    path: Annotated[
+        Path, typer.Argument(help="A notebook/script, or a folder of them (one per student).")
+    ],
+    rubric: Annotated[Path, typer.Option("--rubric", "-r", help="The rubric YAML file.")],
+    data: Annotated[
+        DataChoice,
+        typer.Option(help="real: Keras' dataset cache; synthetic: offline stand-ins."),
+    ] = DataChoice.real,
+    fraction: Annotated[
+        float,
+        typer.Option(min=0.0001, max=1.0, help="Grade on this fraction of each data split."),
+    ] = 1.0,
+    timeout: Annotated[
+        float | None,
+        typer.Option(min=1.0, help="Seconds each submission may run (default: the rubric's)."),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Where result.json files are written.")
+    ] = Path("grading-results"),
+    seed: Annotated[int, typer.Option(help="Seed for Python, NumPy and Keras.")] = 0,
+    keep_jobs: Annotated[
+        bool, typer.Option(help="Keep each submission's scratch dir (for debugging).")
+    ] = False,
+) -> None:
+    """Run each submission in its own kernel, measure its model, and score it."""
+    loaded = load_rubric(rubric)
+    submissions = discover(path)
+    options = GradeOptions(
+        data=DataOptions(source=data.value, fraction=fraction),
+        timeout_s=timeout,
+        seed=seed,
+        keep_jobs=keep_jobs,
+    )
+    cache = Path(tempfile.gettempdir()) / "autograder-data"
+    cache.mkdir(parents=True, exist_ok=True)
+    prepared = prepare(loaded, options, cache)
+    reports: list[GradeReport] = []
+    for index, submission in enumerate(submissions, start=1):
+        with _err.status(f"[{index}/{len(submissions)}] grading {submission.id}…"):
+            report = grade_submission(submission, prepared)
+        write_result(out, report)
+        render_submission(report, _out)
+        reports.append(report)
+    write_summary(
+        out, ClassSummary(rubric=reports[0].rubric, data=prepared.data_info, submissions=reports)
+    )
+    render_class_table(reports, _out)
+    _out.print(f"Results written to {out}/")
+
+
+@rubric_app.command("validate")
+def rubric_validate(
+    files: Annotated[list[Path], typer.Argument(help="Rubric YAML files to check.")],
+) -> None:
+    """Check rubric files; print each problem with its YAML line."""
+    failed = False
+    for file in files:
+        try:
+            loaded = load_rubric(file)
+        except RubricError as exc:
+            failed = True
+            for problem in exc.problems:
+                _err.print(problem, markup=False)
+            continue
+        rubric = loaded.rubric
+        _out.print(
+            f"{file}: ok ({len(rubric.checks)} checks, {rubric.max_points:g} points)",
+            markup=False,
+        )
+    if failed:
+        raise typer.Exit(EXIT_USAGE)
+
+
+@rubric_app.command("schema")
+def rubric_schema() -> None:
+    """Print the rubric JSON Schema (for editors and CI validation)."""
+    sys.stdout.write(json.dumps(rubric_json_schema(), indent=2) + "\n")
+
+
+@schema_app.command("result")
+def schema_result() -> None:
+    """Print the JSON Schema of result.json."""
+    sys.stdout.write(json.dumps(result_json_schema(), indent=2) + "\n")
+
+
+def _exit_code(exc: AutograderError) -> int:
+    if isinstance(exc, (UsageError, RubricError, DatasetError)):
+        return EXIT_USAGE
+    return EXIT_FAILED
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code; testable without a subprocess."""
+    try:
+        code = app(args=argv, prog_name="autograder", standalone_mode=False)
+    except AutograderError as exc:
+        _err.print(f"error: {exc}", markup=False)
+        return _exit_code(exc)
+    except click.exceptions.Abort:
+        _err.print("aborted", markup=False)
+        return 130
+    except click.ClickException as exc:
+        exc.show(file=sys.stderr)
+        return EXIT_USAGE
+    return code if isinstance(code, int) else EXIT_OK
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,353 @@
+"""Run a submission in its own Jupyter kernel, cell by cell, under outside timeouts.
+
+nbclient executes the cells; we compose it rather than subclass it.  The kernel is
+driven from an asyncio loop so that a kernel that dies (``os._exit``) or ignores
+SIGINT can never block the grader: every wait has a deadline, and past the deadline
+the whole kernel process group gets SIGKILL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import signal
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
+
+from autograder.execution.source import SubmissionSource, strip_filtered_lines
+from autograder.kernel import bootstrap
+from autograder.results import CellError, ExecutionSummary, SkippedCell
+
+KERNEL_NAME = "autograder-python"
+_INTERRUPT_GRACE_S = 5.0
+_PROBE_TIMEOUT_S = 180.0
+_STARTUP_TIMEOUT_S = 120.0
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything that shapes one kernel run."""
+
+    cell_timeout_s: float
+    total_timeout_s: float
+    model_variable: str = "model"
+    seed: int = 0
+    datasets: Mapping[str, Path] = field(default_factory=dict)
+    """Dataset name -> .npz served to ``load_data()`` in the kernel."""
+    threads: int = 0
+    """Intra-op threads for TensorFlow in the kernel; 0 lets TensorFlow decide."""
+
+
+@dataclass(frozen=True)
+class JobPaths:
+    """The per-submission scratch area; only ``work`` is the student's."""
+
+    root: Path
+
+    @property
+    def work(self) -> Path:
+        return self.root / "work"
+
+    @property
+    def artifacts(self) -> Path:
+        return self.root / "artifacts"
+
+    @property
+    def log(self) -> Path:
+        return self.root / "kernel.log"
+
+    @property
+    def kernelspecs(self) -> Path:
+        return self.root / "kernels"
+
+    def create(self) -> None:
+        for path in (self.work, self.artifacts, self.kernelspecs / KERNEL_NAME):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+@dataclass(frozen=True)
+class ExecutionRecord:
+    summary: ExecutionSummary
+    artifacts_dir: Path
+    log_path: Path
+    outputs: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    """Outputs of each executed cell (by cell index), as the kernel produced them."""
+
+
+def _kernel_env(options: RunOptions) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "PYTHONHASHSEED": str(options.seed),
+            "PYTHONUNBUFFERED": "1",
+            "MPLBACKEND": "Agg",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "TF_DETERMINISTIC_OPS": "1",
+            "AUTOGRADER_THREADS": str(options.threads),
+        }
+    )
+    if options.threads > 0:
+        env["OMP_NUM_THREADS"] = str(options.threads)
+    return env
+
+
+def _write_kernelspec(job: JobPaths) -> KernelSpecManager:
+    # Our own spec, pinned to this interpreter, so a user's python3 kernelspec
+    # (another venv, extra startup files) never decides what runs the submission.
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "autograder (Python)",
+        "language": "python",
+    }
+    (job.kernelspecs / KERNEL_NAME / "kernel.json").write_text(json.dumps(spec))
+    return KernelSpecManager(kernel_dirs=[str(job.kernelspecs)])
+
+
+def _kill_process_group(km: Any) -> None:
+    provisioner = getattr(km, "provisioner", None)
+    pgid = getattr(provisioner, "pgid", None)
+    process = getattr(provisioner, "process", None)
+    if pgid is None and process is not None:
+        pgid = process.pid
+    if pgid is None:
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def _job_logger(job: JobPaths) -> Iterator[logging.Logger]:
+    logger = logging.getLogger(f"autograder.kernel.{id(job)}")
+    logger.propagate = False  # nbclient's chatter belongs in the job log, not the console
+    handler = logging.FileHandler(job.root / "nbclient.log", encoding="utf-8")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield logger
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+
+
+async def _silent(client: NotebookClient, code: str, timeout: float) -> dict[str, Any]:
+    """Run grader code in the kernel without touching cell numbering or outputs."""
+    # jupyter_client's dual sync/async API is typed as sync; these calls are awaitable.
+    kc: Any = client.kc
+    km: Any = client.km
+    msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        try:
+            msg = await kc.get_shell_msg(timeout=min(remaining, 1.0))
+        except Exception:  # queue.Empty from zmq: poll again until the deadline
+            if not await km.is_alive():
+                raise DeadKernelError("kernel died") from None
+            continue
+        if msg.get("parent_header", {}).get("msg_id") == msg_id:
+            content: dict[str, Any] = msg.get("content", {})
+            return content
+
+
+def _bootstrap_code(options: RunOptions, job: JobPaths) -> str:
+    config = {
+        "artifacts_dir": str(job.artifacts),
+        "seed": options.seed,
+        "datasets": {name: str(path) for name, path in options.datasets.items()},
+    }
+    source = Path(bootstrap.__file__).read_text(encoding="utf-8")
+    # A private namespace: nothing of ours lands in the student's globals.
+    return (
+        f"exec(compile({source!r}, '<autograder-bootstrap>', 'exec'), "
+        f"__autograder_ns := {{'__name__': '_autograder_bootstrap'}}); "
+        f"__autograder_ns['install']({config!r}); "
+        f"import sys as __s; __s.modules['_autograder_state'].install_ns = __autograder_ns; "
+        f"del __autograder_ns, __s"
+    )
+
+
+def _probe_code(options: RunOptions) -> str:
+    return (
+        "import sys as __s; "
+        f"__s.modules['_autograder_state'].install_ns['probe']({options.model_variable!r}); "
+        "del __s"
+    )
+
+
+def _cell_errors(index: int, excerpt: str, outputs: list[dict[str, Any]]) -> list[CellError]:
+    return [
+        CellError(
+            cell=index,
+            ename=str(out.get("ename", "Error"))[:200],
+            evalue=str(out.get("evalue", ""))[:500],
+            excerpt=excerpt,
+        )
+        for out in outputs
+        if out.get("output_type") == "error"
+    ]
+
+
+class _Run:
+    """State of one kernel run; a class only to keep the async steps readable."""
+
+    def __init__(self, source: SubmissionSource, job: JobPaths, options: RunOptions) -> None:
+        # Typed Any: jupyter_client's async manager is annotated with its sync signatures.
+        self.km: Any = None
+        self.source = source
+        self.job = job
+        self.options = options
+        self.errors: list[CellError] = []
+        self.outputs: dict[int, list[dict[str, Any]]] = {}
+        self.timed_out = False
+        self.kernel_died = False
+        self.message: str | None = None
+        self.deadline = time.monotonic() + options.total_timeout_s
+
+    async def _kill(self, km: Any) -> None:
+        _kill_process_group(km)
+        with contextlib.suppress(Exception):
+            await km.shutdown_kernel(now=True)
+
+    async def _cell(self, client: NotebookClient, position: int) -> bool:
+        """Run one cell; False when the run must stop (kernel gone or time spent)."""
+        cell = self.source.runnable[position]
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            self.timed_out = True
+            self.message = f"total time limit of {self.options.total_timeout_s:g} s reached"
+            return False
+        limit = min(self.options.cell_timeout_s, remaining)
+        nb_cell = client.nb.cells[position]
+        task = asyncio.ensure_future(client.async_execute_cell(nb_cell, position))
+        done, _ = await asyncio.wait({task}, timeout=limit)
+        timed_out = not done
+        if timed_out:
+            with contextlib.suppress(Exception):
+                await self.km.interrupt_kernel()
+            done, _ = await asyncio.wait({task}, timeout=_INTERRUPT_GRACE_S)
+        which = "total" if limit < self.options.cell_timeout_s else "cell"
+        if timed_out:
+            self.timed_out = True
+            self.errors.append(
+                CellError(
+                    cell=cell.index,
+                    ename="Timeout",
+                    evalue=f"cell exceeded the {which} time limit ({limit:.0f} s)",
+                    excerpt=cell.excerpt,
+                )
+            )
+        if not done:
+            # The cell ignored the interrupt: only SIGKILL of the process group is sure.
+            task.cancel()
+            await self._kill(self.km)
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await task  # retrieve it, or asyncio logs "exception never retrieved"
+            self.kernel_died = True
+            self.message = f"cell {cell.index} ignored the interrupt; the kernel was killed"
+            return False
+        try:
+            task.result()
+        except DeadKernelError:
+            self.kernel_died = True
+            self.message = f"the kernel died while running cell {cell.index}"
+            self.errors.append(
+                CellError(
+                    cell=cell.index,
+                    ename="KernelDied",
+                    evalue="the kernel process exited",
+                    excerpt=cell.excerpt,
+                )
+            )
+            return False
+        outputs = [dict(o) for o in nb_cell.get("outputs", [])]
+        self.outputs[cell.index] = outputs
+        if not timed_out:
+            self.errors.extend(_cell_errors(cell.index, cell.excerpt, outputs))
+        return which == "cell" or not timed_out
+
+    async def run(self) -> ExecutionRecord:
+        self.job.create()
+        ksm = _write_kernelspec(self.job)
+        km = self.km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm)
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [
+            nbformat.v4.new_code_cell(strip_filtered_lines(c.source)) for c in self.source.runnable
+        ]
+        started = time.monotonic()
+        with _job_logger(self.job) as logger, self.job.log.open("wb") as log:
+            client = NotebookClient(
+                nb,
+                km=km,
+                timeout=None,  # we enforce deadlines from outside, with SIGKILL if needed
+                allow_errors=True,
+                startup_timeout=int(_STARTUP_TIMEOUT_S),
+                resources={"metadata": {"path": str(self.job.work)}},
+                log=logger,
+            )
+            try:
+                async with client.async_setup_kernel(
+                    env=_kernel_env(self.options), stdout=log, stderr=log
+                ):
+                    await self._drive(client)
+            except Exception as exc:  # kernel start failure; nbclient raises assorted types
+                self.kernel_died = True
+                self.message = self.message or f"could not run the kernel: {exc}"
+            finally:
+                await self._kill(km)
+                with contextlib.suppress(Exception):
+                    await km.cleanup_resources()
+                if client.kc is not None:
+                    client.kc.stop_channels()
+        summary = ExecutionSummary(
+            duration_s=round(time.monotonic() - started, 3),
+            errors=self.errors,
+            timed_out=self.timed_out,
+            kernel_died=self.kernel_died,
+            skipped_cells=[SkippedCell(cell=i, reason=r) for i, r in self.source.skipped],
+            message=self.message,
+        )
+        return ExecutionRecord(summary, self.job.artifacts, self.job.log, self.outputs)
+
+    async def _drive(self, client: NotebookClient) -> None:
+        try:
+            reply = await _silent(client, _bootstrap_code(self.options, self.job), 300.0)
+        except (TimeoutError, DeadKernelError):
+            self.kernel_died = True
+            self.message = "the grading bootstrap did not finish in the kernel"
+            return
+        if reply.get("status") != "ok":
+            self.message = (
+                f"grading bootstrap failed in the kernel: {reply.get('ename')}: "
+                f"{reply.get('evalue')}"
+            )
+            self.kernel_died = True
+            return
+        for position in range(len(self.source.runnable)):
+            if not await self._cell(client, position):
+                break
+        if self.kernel_died or not await self.km.is_alive():
+            return
+        try:
+            await _silent(client, _probe_code(self.options), _PROBE_TIMEOUT_S)
+        except (TimeoutError, DeadKernelError):
+            self.message = self.message or "exporting the models after the last cell failed"
+
+
+def run_source(source: SubmissionSource, job: JobPaths, options: RunOptions) -> ExecutionRecord:
+    """Execute a submission in a fresh kernel; never raises for student behaviour."""
+    return asyncio.run(_Run(source, job, options).run())

@@ -1,0 +1,234 @@
+"""The pipeline for one submission, stage by stage (see DESIGN.md's data flow).
+
+execute -> extract -> evaluate -> check -> score.  Every stage is a function with
+typed input and output; nothing here prints.  Anything a student does is a result:
+only the grader's own failures (bad rubric, unusable data) raise.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from autograder import datasets
+from autograder.artifacts import Artifacts, ExportedModel, read_artifacts
+from autograder.checks.base import CheckContext
+from autograder.checks.registry import run_checks
+from autograder.datasets.base import DataOptions, Splits
+from autograder.errors import EvaluationError, InvalidSubmissionError
+from autograder.evaluation import measure_model
+from autograder.execution.runner import ExecutionRecord, JobPaths, RunOptions, run_source
+from autograder.execution.source import load_source
+from autograder.measurements import ModelMeasurements
+from autograder.results import (
+    CheckResult,
+    DataInfo,
+    ExecutionSummary,
+    GradeReport,
+    Metrics,
+    RubricInfo,
+    SubmissionInfo,
+    SubmissionStatus,
+)
+from autograder.rubric import LoadedRubric
+from autograder.submissions import Submission
+
+
+class GradeOptions(BaseModel):
+    """How to grade: one object instead of a growing list of keyword arguments."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    data: DataOptions = Field(default_factory=DataOptions, description="Which data to use.")
+    timeout_s: float | None = Field(
+        default=None, gt=0, description="Total seconds per submission; default: the rubric's."
+    )
+    seed: int = Field(default=0, description="Seed for Python, NumPy and Keras in the kernel.")
+    threads: int = Field(default=0, ge=0, description="TensorFlow threads per kernel; 0: auto.")
+    keep_jobs: bool = Field(default=False, description="Keep each job dir for debugging.")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a whole batch shares: the rubric, the grader's data and its kernel copy."""
+
+    rubric: LoadedRubric
+    options: GradeOptions
+    splits: Splits
+    kernel_data: Mapping[str, Path]
+
+    @property
+    def data_info(self) -> DataInfo:
+        return DataInfo(
+            source=self.options.data.source,
+            fraction=self.options.data.fraction,
+            dataset=self.rubric.rubric.dataset.name,
+        )
+
+
+def prepare(rubric: LoadedRubric, options: GradeOptions, cache_dir: Path) -> Prepared:
+    """Load the grader's data once per batch; raises DatasetError."""
+    name = rubric.rubric.dataset.name
+    splits = datasets.load_splits(name, options.data)
+    npz = datasets.write_npz(name, options.data, cache_dir)
+    return Prepared(rubric=rubric, options=options, splits=splits, kernel_data={name: npz})
+
+
+def select_model(artifacts: Artifacts, variable: str) -> tuple[ExportedModel | None, str]:
+    """Pick the model to grade: the named variable, else the last trained model."""
+    bound = [m for m in artifacts.models if variable in m.variables]
+    if bound:
+        return bound[-1], f"`{variable}` ({bound[-1].class_name})"
+    fitted = [m for m in artifacts.models if m.fitted]
+    if fitted:
+        return fitted[-1], (
+            f"no `{variable}` variable at the end; graded the last trained model instead"
+        )
+    compiled = [m for m in artifacts.models if m.compiled]
+    if compiled:
+        return compiled[-1], f"no trained model; graded the last compiled one ({variable!r} unset)"
+    return None, f"no Keras model was compiled or trained, and `{variable}` is not a model"
+
+
+def _measure(
+    chosen: ExportedModel | None, artifacts: Artifacts, prepared: Prepared
+) -> tuple[ModelMeasurements | None, str]:
+    if chosen is None:
+        return None, "the notebook left no model to grade"
+    path = artifacts.model_path(chosen)
+    if path is None:
+        reason = chosen.save_error or "the model was never exported"
+        return None, f"the model could not be exported from the kernel: {reason}"
+    try:
+        measured = measure_model(
+            path, chosen.key, prepared.splits, prepared.rubric.rubric.dataset.preprocessing
+        )
+    except EvaluationError as exc:
+        return None, str(exc)
+    return measured, ""
+
+
+def _status(summary: ExecutionSummary) -> tuple[SubmissionStatus, str | None]:
+    if summary.timed_out:
+        return "timeout", summary.message or "a cell ran past its time limit"
+    if summary.kernel_died:
+        return "error", summary.message or "the kernel died"
+    return "graded", None
+
+
+def _metrics(model: ModelMeasurements | None) -> Metrics:
+    if model is None:
+        return Metrics()
+    return Metrics(
+        test_accuracy=model.test_accuracy,
+        test_loss=model.test_loss,
+        train_accuracy=model.train_accuracy,
+        train_loss=model.train_loss,
+        overfitting_gap=model.overfitting_gap,
+        trainable_params=model.trainable_params,
+        total_params=model.total_params,
+    )
+
+
+def _base_report(submission: Submission, prepared: Prepared) -> dict[str, object]:
+    return {
+        "submission": SubmissionInfo(
+            id=submission.id, path=str(submission.path), sha256=submission.sha256
+        ),
+        "rubric": RubricInfo(id=prepared.rubric.rubric.id, sha256=prepared.rubric.sha256),
+        "data": prepared.data_info,
+    }
+
+
+def invalid_report(submission: Submission, prepared: Prepared, message: str) -> GradeReport:
+    return GradeReport.model_validate(
+        {
+            **_base_report(submission, prepared),
+            "status": "invalid",
+            "message": message,
+            "score": 0.0,
+            "max_score": prepared.rubric.rubric.max_points,
+        }
+    )
+
+
+def execute(submission: Submission, prepared: Prepared, job: JobPaths) -> ExecutionRecord:
+    """Copy the submission into a throw-away working dir and run it in a kernel."""
+    source = load_source(submission.path)
+    job.create()
+    if submission.root is not None:
+        shutil.copytree(
+            submission.root,
+            job.work,
+            symlinks=True,  # never follow a student's link out of their folder
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+        )
+    else:
+        shutil.copy2(submission.path, job.work / submission.path.name)
+    rubric = prepared.rubric.rubric
+    total = prepared.options.timeout_s or rubric.timeouts.total_s
+    options = RunOptions(
+        cell_timeout_s=min(rubric.timeouts.cell_s, total),
+        total_timeout_s=total,
+        model_variable=rubric.model_variable,
+        seed=prepared.options.seed,
+        datasets=prepared.kernel_data,
+        threads=prepared.options.threads,
+    )
+    return run_source(source, job, options)
+
+
+def score(
+    submission: Submission,
+    prepared: Prepared,
+    record: ExecutionRecord,
+) -> GradeReport:
+    """Everything after execution: extract, evaluate, check, score."""
+    rubric = prepared.rubric.rubric
+    artifacts = read_artifacts(record.artifacts_dir)
+    chosen, why = select_model(artifacts, rubric.model_variable)
+    model, no_model_reason = _measure(chosen, artifacts, prepared)
+    context = CheckContext(
+        rubric=rubric,
+        model=model,
+        no_model_reason=no_model_reason or why,
+        artifacts=artifacts,
+        execution=record.summary,
+    )
+    checks: list[CheckResult] = run_checks(rubric, context)
+    status, message = _status(record.summary)
+    notes = [n for n in (submission.note, why if chosen is not None else None) if n]
+    return GradeReport.model_validate(
+        {
+            **_base_report(submission, prepared),
+            "status": status,
+            "message": message,
+            "score": round(sum(c.points for c in checks), 4),
+            "max_score": round(sum(c.max_points for c in checks), 4),
+            "checks": checks,
+            "metrics": _metrics(model),
+            "execution": record.summary,
+            "graded_model": "; ".join(notes) if notes else None,
+            "layers": [layer.model_dump() for layer in model.layers] if model else [],
+        }
+    )
+
+
+def grade_submission(submission: Submission, prepared: Prepared) -> GradeReport:
+    """Grade one submission. Student mistakes become statuses, never exceptions."""
+    job_root = Path(tempfile.mkdtemp(prefix="autograder-job-"))
+    try:
+        try:
+            record = execute(submission, prepared, JobPaths(job_root))
+        except InvalidSubmissionError as exc:
+            return invalid_report(submission, prepared, str(exc))
+        return score(submission, prepared, record)
+    finally:
+        if not prepared.options.keep_jobs:
+            shutil.rmtree(job_root, ignore_errors=True)
