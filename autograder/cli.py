@@ -9,11 +9,10 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
-from pathlib import Path
 from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 
@@ -172,12 +171,12 @@ def main(argv: list[str] | None = None) -> int:
     except AutograderError as exc:
         _err.print(f"error: {exc}", markup=False)
         return _exit_code(exc)
-    except click.exceptions.Abort:
+    except typer.Abort:
         _err.print("aborted", markup=False)
         return 130
-    except click.ClickException as exc:
-        exc.show(file=sys.stderr)
-        return EXIT_USAGE
+    except typer.TyperException as exc:  # bad options or arguments, already worded by Typer
+        _err.print(f"error: {exc.format_message()}", markup=False)
+        return exc.exit_code if exc.exit_code != 1 else EXIT_USAGE
     return code if isinstance(code, int) else EXIT_OK
 
 

@@ -82,9 +82,6 @@ def _unique_ids(subs: list[Submission]) -> list[Submission]:
     for sub in subs:
         key = sub.id.casefold()
         seen[key] = seen.get(key, 0) + 1
-        if seen[key] > 1:
-            sub = Submission(
-                id=f"{sub.id}-{seen[key]}", path=sub.path, root=sub.root, note=sub.note
-            )
-        out.append(sub)
+        renamed = sub.id if seen[key] == 1 else f"{sub.id}-{seen[key]}"
+        out.append(Submission(id=renamed, path=sub.path, root=sub.root, note=sub.note))
     return out

@@ -1,0 +1,35 @@
+"""Rubric checks: pure functions ``(check, ctx) -> CheckResult``, one module per family.
+
+:mod:`autograder.checks.registry` maps each rubric ``kind`` to its function and runs
+a whole rubric.  Helpers every family shares live here; this module imports no
+check module, so each of them can import it without a cycle.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograder.checks.base import CheckContext, result
+from autograder.results import CheckResult, CheckStatus
+
+ACTIVATION_LAYERS = {"Softmax": "softmax", "ReLU": "relu"}
+"""Layer classes that only apply an activation (besides ``Activation`` itself)."""
+
+
+def no_model(check: Any, ctx: CheckContext) -> CheckResult:
+    """The result of a check that needs a model when none was captured."""
+    return result(check, "fail", f"no trained model was captured: {ctx.no_model_reason}")
+
+
+def share(check: Any, failed: list[str], total: int) -> tuple[CheckStatus, float]:
+    """Status and points for a check scored field by field (compile, training)."""
+    if not failed:
+        return "pass", float(check.points)
+    if len(failed) == total:
+        return "fail", 0.0
+    return "partial", round(check.points * (total - len(failed)) / total, 4)
+
+
+def thousands(value: float) -> str:
+    """Counts as people read them: 101,770."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"

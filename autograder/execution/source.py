@@ -122,17 +122,17 @@ def _load_script(path: Path) -> tuple[SourceCell, ...]:
     try:
         compile(text, str(path), "exec", dont_inherit=True)
     except SyntaxError as exc:
-        raise InvalidSubmissionError(
-            f"{path}:{exc.lineno}: syntax error: {exc.msg}"
-        ) from None
+        raise InvalidSubmissionError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
     chunks: list[list[str]] = [[]]
     for line in text.splitlines():
         if _CELL_MARKER.match(line) and any(s.strip() for s in chunks[-1]):
             chunks.append([])
         chunks[-1].append(line)
-    return tuple(
-        SourceCell(i, "code", "\n".join(chunk)) for i, chunk in enumerate(chunks, start=1)
-    )
+    return tuple(SourceCell(i, "code", "\n".join(chunk)) for i, chunk in enumerate(chunks, start=1))
+
+
+def _has_code(source: str) -> bool:
+    return any(line.strip() and not line.lstrip().startswith("#") for line in source.splitlines())
 
 
 def load_source(path: Path) -> SubmissionSource:
@@ -146,10 +146,8 @@ def load_source(path: Path) -> SubmissionSource:
         cells = _load_script(path)
     else:
         raise InvalidSubmissionError(f"{path}: not a notebook (.ipynb) or script (.py)")
-    code = [c for c in cells if c.cell_type == "code" and c.source.strip()]
+    code = [c for c in cells if c.cell_type == "code" and _has_code(c.source)]
     if not code:
         raise InvalidSubmissionError(f"{path}: empty {kind}: no code to run")
-    skipped = tuple(
-        (c.index, reason) for c in code if (reason := skip_reason(c)) is not None
-    )
+    skipped = tuple((c.index, reason) for c in code if (reason := skip_reason(c)) is not None)
     return SubmissionSource(path=path, kind=kind, cells=cells, skipped=skipped)

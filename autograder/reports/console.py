@@ -9,22 +9,28 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
-from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from autograder.results import CheckStatus, GradeReport, SubmissionStatus
 
+# An en dash marks "nothing here" (not measured, no points), distinct from a minus sign.
+NOTHING = "\u2013"
+
 CHECK_GLYPHS: dict[CheckStatus, tuple[str, str]] = {
     "pass": ("✔", "green"),
     "fail": ("✘", "red"),
     "partial": ("◐", "yellow"),
     "error": ("!", "bold magenta"),
-    "skipped": ("–", "dim"),
+    "skipped": (NOTHING, "dim"),
 }
 
 SUBMISSION_STYLES: dict[SubmissionStatus, str] = {
@@ -41,8 +47,17 @@ _NOT_GRADED_LABELS: dict[SubmissionStatus, str] = {
     "invalid": "Invalid submission",
 }
 
-_VALUE_WIDTH = 32
+_VALUE_WIDTH = 60
+# Expected/measured under a check have a line of their own, so they may be longer.
+_DETAIL_WIDTH = 160
 _LINE_WIDTH = 100
+# Spaces between two columns.
+_GAP = 2
+# A message column narrower than this goes on its own line under each check instead.
+_MIN_MESSAGE_WIDTH = 50
+# Ids longer than these fold inside their column instead of widening it.
+_MAX_CHECK_ID = 24
+_MAX_SUBMISSION_ID = 28
 
 
 def render_submission(report: GradeReport, console: Console) -> None:
@@ -54,12 +69,11 @@ def render_submission(report: GradeReport, console: Console) -> None:
         parts.append(Text(f"⚠ {label}: {text}", style=SUBMISSION_STYLES[report.status]))
         parts.append(Text(""))
     if report.checks:
-        parts.append(_checks_table(report))
+        parts.append(_checks(report))
     else:
         parts.append(Text("No checks were run.", style="dim"))
     parts.append(Text(""))
-    parts.extend(_summary_lines(report))
-    parts.extend(_execution_lines(report))
+    parts.append(_summary(report))
     title = Text.assemble(
         (report.submission.id, "bold"), " · ", (report.status, SUBMISSION_STYLES[report.status])
     )
@@ -78,71 +92,228 @@ def render_class_table(reports: list[GradeReport], console: Console) -> None:
     if not reports:
         console.print(Text("No submissions.", style="dim"))
         return
-    table = Table(title=_data_title(reports), box=box.SIMPLE_HEAD, title_justify="left")
-    table.add_column("Submission", overflow="fold")
-    table.add_column("Status")
-    table.add_column("Score", justify="right")
-    for header in ("Test acc", "Train acc", "Gap", "Params"):
-        table.add_column(header, justify="right")
-    table.add_column("Failed checks", overflow="fold")
+    columns = (
+        _Column("Submission", cap=_MAX_SUBMISSION_ID),
+        _Column("Status"),
+        _Column("Score", justify="right"),
+        _Column("Test acc", justify="right"),
+        _Column("Train acc", justify="right"),
+        _Column("Gap", justify="right"),
+        _Column("Params", justify="right"),
+    )
+    rows: list[_Row] = []
     for report in reports:
         metrics = report.metrics
-        params = metrics.total_params if metrics.total_params is not None else metrics.trainable_params
-        table.add_row(
+        params = (
+            metrics.total_params if metrics.total_params is not None else metrics.trainable_params
+        )
+        failed = ", ".join(_failed(report))
+        below: list[RenderableType] = []
+        if failed:
+            below.append(Text.assemble(("failed checks: ", "dim"), failed))
+        cells = (
             Text(report.submission.id),
             Text(report.status, style=SUBMISSION_STYLES[report.status]),
-            f"{number(report.score)}/{number(report.max_score)}",
-            _fixed(metrics.test_accuracy),
-            _fixed(metrics.train_accuracy),
-            _fixed(metrics.overfitting_gap, signed=True),
-            compact(params),
-            Text(", ".join(_failed(report)) or "–"),
+            Text(f"{number(report.score)}/{number(report.max_score)}"),
+            Text(_fixed(metrics.test_accuracy)),
+            Text(_fixed(metrics.train_accuracy)),
+            Text(_fixed(metrics.overfitting_gap, signed=True)),
+            Text(compact(params)),
         )
-    console.print(table)
+        rows.append(_Row(cells, inline=Text(failed or NOTHING), below=tuple(below)))
+    longest_failed = max((len(c) for r in reports for c in _failed(r)), default=0)
+    console.print(_data_title(reports))
+    console.print()
+    console.print(
+        _Rows(
+            columns,
+            rows,
+            last_header="Failed checks",
+            # Failed checks wrap after a comma, never inside a check id.
+            min_inline=max(20, longest_failed + 2),
+            indent=2,
+            expand=False,
+        )
+    )
+    console.print()
     console.print(_class_footer(reports))
+
+
+# --- rows of fixed columns with a flexible last column --------------------------------
+
+
+@dataclass(frozen=True)
+class _Column:
+    header: str
+    justify: Literal["left", "right"] = "left"
+    # A wider cell folds over several lines instead of widening the column.
+    cap: int | None = None
+
+
+@dataclass(frozen=True)
+class _Row:
+    cells: tuple[Text, ...]
+    # The last column where it is wide enough, else ``below``, one line each under the row.
+    inline: RenderableType
+    below: tuple[RenderableType, ...]
+
+
+class _Rows:
+    """Narrow columns that never wrap, then one wide column of free text.
+
+    Rich squeezes a too-narrow free-text column to a character per line. Here the
+    fixed columns are as wide as their longest cell; the free text gets what is left
+    if that is at least ``min_inline`` cells, or else moves to its own full-width
+    lines under each row, indented by ``indent`` (``None``: under the second column).
+    """
+
+    def __init__(
+        self,
+        columns: tuple[_Column, ...],
+        rows: list[_Row],
+        *,
+        last_header: str,
+        min_inline: int,
+        indent: int | None = None,
+        expand: bool = True,
+    ) -> None:
+        self.columns = columns
+        self.rows = rows
+        self.last_header = last_header
+        self.min_inline = min_inline
+        self.indent = indent
+        self.expand = expand
+
+    def _widths(self, width: int) -> list[int]:
+        widths = []
+        for index, column in enumerate(self.columns):
+            cells = [cell_len(column.header)] + [row.cells[index].cell_len for row in self.rows]
+            natural = max(cells)
+            widths.append(natural if column.cap is None else min(natural, column.cap))
+        excess = sum(widths) + _GAP * (len(widths) - 1) - width
+        for index, column in enumerate(self.columns):
+            if excess > 0 and column.cap is not None:
+                # Too narrow even for the fixed columns: long ids fold first.
+                reduced = max(8, widths[index] - excess)
+                excess -= widths[index] - reduced
+                widths[index] = reduced
+        return widths
+
+    def _grid(self, widths: list[int], cells: Iterable[RenderableType]) -> Table:
+        grid = Table.grid(padding=(0, _GAP, 0, 0))
+        for column, column_width in zip(self.columns, widths, strict=False):
+            grid.add_column(justify=column.justify, width=column_width, overflow="fold")
+        if len(widths) > len(self.columns):
+            grid.add_column(width=widths[-1], overflow="fold")
+        grid.add_row(*cells)
+        return grid
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        widths = self._widths(width)
+        fixed = sum(widths) + _GAP * len(widths)
+        available = width - fixed
+        inline = available >= self.min_inline
+        headers = [Text(column.header, style="bold") for column in self.columns]
+        if inline:
+            natural = max(
+                [cell_len(self.last_header)]
+                + [Measurement.get(console, options, row.inline).maximum for row in self.rows]
+            )
+            last = available if self.expand else min(available, natural)
+            widths = [*widths, last]
+            headers.append(Text(self.last_header, style="bold"))
+            rule = width if self.expand else fixed + last
+        else:
+            rule = width if self.expand else fixed - _GAP
+        yield self._grid(widths, headers)
+        yield Text("─" * min(rule, width), style="dim")
+        indent = widths[0] + _GAP if self.indent is None else self.indent
+        for row in self.rows:
+            if inline:
+                yield self._grid(widths, [*row.cells, row.inline])
+                continue
+            yield self._grid(widths, row.cells)
+            for line in row.below:
+                yield Padding(line, (0, 0, 0, indent), expand=False)
+
+
+class _ExpectedMeasured:
+    """``expected … · measured …`` on one line where it fits, else one line each."""
+
+    def __init__(self, expected: str, measured: str) -> None:
+        self.lines = (f"expected {expected}", f"measured {measured}")
+        self.one_line = " · ".join(self.lines)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(min(cell_len(self.one_line), 20), cell_len(self.one_line))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if cell_len(self.one_line) <= options.max_width:
+            yield Text(self.one_line, style="dim")
+        else:
+            for line in self.lines:
+                yield Text(line, style="dim")
 
 
 # --- one submission ------------------------------------------------------------------
 
 
-def _checks_table(report: GradeReport) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
-    table.add_column("", no_wrap=True)
-    table.add_column("Check", overflow="fold", max_width=24)
-    table.add_column("Points", justify="right", no_wrap=True)
-    table.add_column("Expected", max_width=_VALUE_WIDTH)
-    table.add_column("Measured", max_width=_VALUE_WIDTH)
-    table.add_column("Message", ratio=1)
+def _checks(report: GradeReport) -> _Rows:
+    columns = (
+        _Column(""),
+        _Column("Check", cap=_MAX_CHECK_ID),
+        _Column("Points", justify="right"),
+    )
+    rows: list[_Row] = []
     for check in report.checks:
         glyph, style = CHECK_GLYPHS[check.status]
-        points = "–" if check.status == "skipped" else f"{number(check.points)}/{number(check.max_points)}"
-        table.add_row(
-            Text(f"{glyph} {check.status}", style=style),
-            Text(check.id),
-            points,
-            Text(compact(check.expected)),
-            Text(compact(check.measured)),
-            Text(_one_line(check.message, limit=None)),
+        points = (
+            NOTHING
+            if check.status == "skipped"
+            else f"{number(check.points)}/{number(check.max_points)}"
         )
-    return table
+        details: list[RenderableType] = [Text(_one_line(check.message, limit=None))]
+        if check.expected is not None or check.measured is not None:
+            details.append(
+                _ExpectedMeasured(
+                    compact(check.expected, _DETAIL_WIDTH), compact(check.measured, _DETAIL_WIDTH)
+                )
+            )
+        rows.append(
+            _Row(
+                (Text(f"{glyph} {check.status}", style=style), Text(check.id), Text(points)),
+                inline=Group(*details),
+                below=tuple(details),
+            )
+        )
+    return _Rows(columns, rows, last_header="Message", min_inline=_MIN_MESSAGE_WIDTH)
 
 
-def _summary_lines(report: GradeReport) -> Iterable[Text]:
+def _summary(report: GradeReport) -> Table:
+    """Labelled lines; a long value wraps under itself, not under its label."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column()
     percent = f" ({report.score / report.max_score:.0%})" if report.max_score > 0 else ""
-    yield Text.assemble(
-        ("Score ", "bold"),
-        (f"{number(report.score)} / {number(report.max_score)}", "bold"),
-        percent,
+    grid.add_row(
+        "Score:",
+        Text.assemble((f"{number(report.score)} / {number(report.max_score)}", "bold"), percent),
     )
     data = report.data
-    yield Text(
-        f"Data: {data.dataset} · source: {data.source} · fraction: {number(data.fraction)}"
+    grid.add_row(
+        "Data:",
+        Text(f"{data.dataset} · source: {data.source} · fraction: {number(data.fraction, 4)}"),
     )
     measured = _metrics_phrase(report)
     if measured:
-        yield Text(f"Measured: {measured}")
+        grid.add_row("Measured:", Text(measured))
     if report.graded_model:
-        yield Text(f"Model: {_one_line(report.graded_model)}")
+        grid.add_row("Model:", Text(_one_line(report.graded_model)))
+    execution = _execution(report)
+    if execution is not None:
+        grid.add_row("Execution:", execution)
+    return grid
 
 
 def _metrics_phrase(report: GradeReport) -> str:
@@ -160,10 +331,10 @@ def _metrics_phrase(report: GradeReport) -> str:
     return " · ".join(parts)
 
 
-def _execution_lines(report: GradeReport) -> Iterable[Text]:
+def _execution(report: GradeReport) -> RenderableType | None:
     execution = report.execution
     if execution is None:
-        return
+        return None
     problems: list[str] = []
     for error in execution.errors:
         line = f"cell {error.cell}: {error.ename}: {_one_line(error.evalue)}"
@@ -179,13 +350,15 @@ def _execution_lines(report: GradeReport) -> Iterable[Text]:
     )
     if execution.message and execution.message != report.message:
         problems.append(_one_line(execution.message))
-    duration = f"Execution: {execution.duration_s:.1f} s"
+    duration = f"{execution.duration_s:.1f} s"
     if not problems:
-        yield Text(f"{duration}, no problems")
-        return
-    yield Text(f"{duration}, problems:", style="bold")
+        return Text(f"{duration}, no problems")
+    bullets = Table.grid(padding=(0, 1, 0, 0))
+    bullets.add_column(no_wrap=True)
+    bullets.add_column(style="red")
     for problem in problems:
-        yield Text(f"  • {problem}", style="red")
+        bullets.add_row("•", Text(problem))
+    return Group(Text(f"{duration}, problems:", style="bold"), bullets)
 
 
 # --- the class table -----------------------------------------------------------------
@@ -198,7 +371,7 @@ def _failed(report: GradeReport) -> list[str]:
 def _data_title(reports: list[GradeReport]) -> Text:
     rubrics = dict.fromkeys(r.rubric.id for r in reports)
     sources = dict.fromkeys(
-        f"{r.data.dataset} · source: {r.data.source} · fraction: {number(r.data.fraction)}"
+        f"{r.data.dataset} · source: {r.data.source} · fraction: {number(r.data.fraction, 4)}"
         for r in reports
     )
     return Text(f"{', '.join(rubrics)} — {'; '.join(sources)}")
@@ -223,31 +396,21 @@ def _class_footer(reports: list[GradeReport]) -> Text:
 # --- compact values ------------------------------------------------------------------
 
 
-def number(value: float) -> str:
-    """A score or threshold without float noise: 7.5, 10, 0.85."""
-    rounded = round(value, 4)
+def number(value: float, decimals: int = 2) -> str:
+    """Points without float noise, at most ``decimals`` places: 7.5, 10, 1.33."""
+    rounded = round(float(value), decimals)
     if rounded.is_integer():
         return str(int(rounded))
-    return f"{rounded:g}"
+    return f"{rounded:.{decimals}f}".rstrip("0")
 
 
 def compact(value: Any, limit: int = _VALUE_WIDTH) -> str:
     """A one-line form of an expected/measured JSON value, e.g. ``{min: 0.85}`` → ``≥ 0.85``."""
-    text = _one_line(_compact(value))
+    text = _one_line(_compact(value), limit=None)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _compact(value: Any) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return f"{int(value):,}"
-        return f"{value:.4g}"
     if isinstance(value, dict):
         return _compact_mapping(value)
     if isinstance(value, list | tuple):
@@ -255,6 +418,20 @@ def _compact(value: Any) -> str:
         if items and all(isinstance(item, dict) and "type" in item for item in items):
             return " → ".join(_compact_mapping(item) for item in items)
         return "[" + ", ".join(_compact(item) for item in items) + "]"
+    return _compact_scalar(value)
+
+
+def _compact_scalar(value: Any) -> str:
+    if value is None:
+        return NOTHING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:.4g}"
     return str(value)
 
 
@@ -263,21 +440,26 @@ def _compact_mapping(value: dict[str, Any]) -> str:
     if keys and keys <= {"min", "max"}:
         low, high = value.get("min"), value.get("max")
         if low is not None and high is not None:
-            return _compact(low) if low == high else f"{_compact(low)}–{_compact(high)}"
+            return _compact(low) if low == high else f"{_compact(low)}{NOTHING}{_compact(high)}"
         if low is not None:
             return f"≥ {_compact(low)}"
         if high is not None:
             return f"≤ {_compact(high)}"
     if "type" in value:
         # A layer: Dense(128, relu), the way students write it.
-        args = [_compact(v) for k, v in value.items() if k != "type" and v is not None]
+        # Shapes are too long for a table cell; the architecture diff in details has them.
+        args = [
+            _compact(v)
+            for k, v in value.items()
+            if k != "type" and v is not None and not isinstance(v, dict | list)
+        ]
         return f"{value['type']}({', '.join(args)})" if args else str(value["type"])
     return ", ".join(f"{k}={_compact(v)}" for k, v in value.items())
 
 
 def _fixed(value: float | None, *, signed: bool = False) -> str:
     if value is None:
-        return "–"
+        return NOTHING
     return f"{value:+.4f}" if signed else f"{value:.4f}"
 
 

@@ -91,10 +91,7 @@ def test_valid_rubric_loads_with_every_check_kind() -> None:
         ),
         pytest.param(
             "duplicate_ids.yaml",
-            [
-                "12: checks[1].id: duplicate check id 'accuracy' "
-                "(also used by checks[0] on line 8)"
-            ],
+            ["12: checks[1].id: duplicate check id 'accuracy' (also used by checks[0] on line 8)"],
             id="duplicate_ids",
         ),
         pytest.param(
@@ -155,10 +152,12 @@ HEAD = "schema_version: 1\nid: x\ntitle: t\ndataset: {name: mnist}\n"
             id="no-kind",
         ),
         pytest.param(
-            "checks:\n  - kind: accuracy\n    id: a b\n    points: 1\n    points: 2\n    min: 0.5\n",
+            "checks:\n  - kind: accuracy\n    id: a b\n"
+            "    points: 1\n    points: 2\n    min: 0.5\n",
             [
                 "7: checks[0].id: 'a b' is not allowed: use only letters, digits, '_', '.' and '-'",
-                "9: checks[0].points: duplicate key (first on line 8; YAML would keep only the last)",
+                "9: checks[0].points: duplicate key "
+                "(first on line 8; YAML would keep only the last)",
             ],
             id="pattern-and-duplicate-key",
         ),
@@ -199,9 +198,7 @@ def test_not_utf8_names_the_line(tmp_path: Path) -> None:
 
 def test_empty_file(tmp_path: Path) -> None:
     path = write(tmp_path, "# nothing yet\n")
-    assert problems_of(path) == [
-        f"{path}:1: the file is empty; expected a mapping of rubric keys"
-    ]
+    assert problems_of(path) == [f"{path}:1: the file is empty; expected a mapping of rubric keys"]
 
 
 def test_unterminated_quote_points_where_it_opened(tmp_path: Path) -> None:

@@ -1,0 +1,5 @@
+"""`python -m autograder` runs the CLI."""
+
+from autograder.cli import run
+
+run()

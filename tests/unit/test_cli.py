@@ -1,0 +1,100 @@
+"""The CLI surface: help texts, exit codes, one-line errors (no kernels here)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from autograder.cli import main
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+COMMANDS = [
+    [],
+    ["grade"],
+    ["rubric"],
+    ["rubric", "validate"],
+    ["rubric", "schema"],
+    ["schema"],
+    ["schema", "result"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "autograder")
+def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "Usage" in out
+    # A one-line summary of the command, not only the option list.
+    assert len([line for line in out.splitlines() if line.strip()]) > 3
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("autograder ")
+
+
+def test_rubric_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rubric", "validate", str(FIXTURES / "rubrics" / "valid.yaml")]) == 0
+    assert ": ok (" in capsys.readouterr().out
+
+
+def test_rubric_validate_reports_lines_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    bad = FIXTURES / "rubrics" / "unknown_kind.yaml"
+    assert main(["rubric", "validate", str(bad)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err
+    assert all(line.startswith(f"{bad}:") for line in err)
+    assert "Traceback" not in "\n".join(err)
+
+
+def test_rubric_schema_is_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rubric", "schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert "checks" in schema["properties"]
+
+
+def test_result_schema_is_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "result"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert {"submission", "rubric", "data", "status", "checks", "metrics"} <= set(
+        schema["properties"]
+    )
+
+
+def test_grade_with_bad_rubric_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nb = tmp_path / "a.py"
+    nb.write_text("x = 1\n")
+    code = main(
+        [
+            "grade",
+            str(nb),
+            "--rubric",
+            str(FIXTURES / "rubrics" / "bad_dataset.yaml"),
+            "--data",
+            "synthetic",
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "bad_dataset.yaml" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_grade_missing_path_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        ["grade", str(tmp_path / "nope"), "--rubric", str(FIXTURES / "rubrics" / "valid.yaml")]
+    )
+    assert code == 2
+    assert "no such file or directory" in capsys.readouterr().err
+
+
+def test_bad_option_value_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["grade", "x", "--rubric", "r.yaml", "--data", "imaginary"]) == 2
+    assert "imaginary" in capsys.readouterr().err
