@@ -6,9 +6,12 @@ scores); 1 a grading run could not complete; 2 bad usage, rubric or data setting
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -19,12 +22,12 @@ from rich.console import Console
 from autograder import __version__
 from autograder.datasets.base import DataOptions
 from autograder.errors import AutograderError, DatasetError, RubricError, UsageError
-from autograder.grading import GradeOptions, grade_submission, prepare
+from autograder.grading import GradeOptions, Prepared, grade_submission, prepare
 from autograder.reports.console import render_class_table, render_submission
 from autograder.reports.json_report import result_json_schema, write_result, write_summary
 from autograder.results import ClassSummary, GradeReport
 from autograder.rubric import load_rubric, rubric_json_schema
-from autograder.submissions import discover
+from autograder.submissions import Submission, discover
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -51,6 +54,30 @@ class DataChoice(str, Enum):
 
     real = "real"
     synthetic = "synthetic"
+
+
+@contextlib.contextmanager
+def _native_stderr_to(log: Path) -> Iterator[None]:
+    """Send fd 2 to a file: TensorFlow's C++ start-up chatter ignores every log-level knob."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with log.open("ab") as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _warm_up_tensorflow(log: Path) -> None:
+    """Import TensorFlow and place one op while its native logs go to ``log``."""
+    with _native_stderr_to(log):
+        import tensorflow as tf  # noqa: PLC0415  # deliberately late: only `grade` needs it
+
+        tf.get_logger().setLevel("ERROR")  # retracing notices are not for graders
+        tf.constant(0.0).numpy()
 
 
 def _version(value: bool) -> None:
@@ -106,9 +133,21 @@ def grade(
         seed=seed,
         keep_jobs=keep_jobs,
     )
-    cache = Path(tempfile.gettempdir()) / "autograder-data"
-    cache.mkdir(parents=True, exist_ok=True)
-    prepared = prepare(loaded, options, cache)
+    out.mkdir(parents=True, exist_ok=True)
+    _warm_up_tensorflow(out / "grader.log")
+    # A fresh copy of the data for this batch's kernels: a shared cache could serve
+    # arrays from another version of the generator than the grader measures with.
+    with tempfile.TemporaryDirectory(prefix="autograder-data-") as data_dir:
+        prepared = prepare(loaded, options, Path(data_dir))
+        reports = _grade_all(submissions, prepared, out)
+    write_summary(
+        out, ClassSummary(rubric=reports[0].rubric, data=prepared.data_info, submissions=reports)
+    )
+    render_class_table(reports, _out)
+    _out.print(f"Results written to {out}/")
+
+
+def _grade_all(submissions: list[Submission], prepared: Prepared, out: Path) -> list[GradeReport]:
     reports: list[GradeReport] = []
     for index, submission in enumerate(submissions, start=1):
         with _err.status(f"[{index}/{len(submissions)}] grading {submission.id}…"):
@@ -116,11 +155,7 @@ def grade(
         write_result(out, report)
         render_submission(report, _out)
         reports.append(report)
-    write_summary(
-        out, ClassSummary(rubric=reports[0].rubric, data=prepared.data_info, submissions=reports)
-    )
-    render_class_table(reports, _out)
-    _out.print(f"Results written to {out}/")
+    return reports
 
 
 @rubric_app.command("validate")

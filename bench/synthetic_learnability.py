@@ -22,10 +22,10 @@ from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
+import keras
+import numpy as np
 
-from autograder.datasets import DataOptions, get_info, load_splits  # noqa: E402
+from autograder.datasets import DataOptions, get_info, load_splits
 
 Builder = Callable[[tuple[int, ...], int], keras.Model]
 

@@ -57,17 +57,23 @@ def load_splits(name: str, options: DataOptions) -> Splits:
     if key in _cache:
         _cache.move_to_end(key)
         return _cache[key]
-    train = split_rows(info.train_size, options.fraction)
-    test = split_rows(info.test_size, options.fraction)
     if options.source == "synthetic":
-        splits = synthetic.generate(name, train, test)
+        splits = synthetic.generate(
+            name,
+            split_rows(info.train_size, options.fraction),
+            split_rows(info.test_size, options.fraction),
+        )
     else:
         full = real.load(name)
+        # Cut by what the cache holds: the registry's sizes are what it should hold.
+        train = split_rows(len(full.x_train), options.fraction)
+        test = split_rows(len(full.x_test), options.fraction)
+        # Copies, so a fraction does not keep the whole dataset alive in the cache.
         splits = Splits(
-            x_train=full.x_train[:train],
-            y_train=full.y_train[:train],
-            x_test=full.x_test[:test],
-            y_test=full.y_test[:test],
+            x_train=full.x_train[:train].copy(),
+            y_train=full.y_train[:train].copy(),
+            x_test=full.x_test[:test].copy(),
+            y_test=full.y_test[:test].copy(),
         )
     for array in (splits.x_train, splits.y_train, splits.x_test, splits.y_test):
         array.flags.writeable = False

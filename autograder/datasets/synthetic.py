@@ -58,11 +58,17 @@ class Recipe:
 
     groups: tuple[Group, ...]
     modes: int
-    """Prototypes per class."""
-    mode_tail: float
-    """Zipf exponent of how often each mode is drawn: a long tail of rare sub-types."""
-    mode_spread: tuple[float, float]
-    """How far the most common and the rarest modes stray from the class shape."""
+    """Prototypes per class, drawn equally often."""
+    mode_spread: float
+    """How far a class's modes stray from the class shape."""
+    odd_share: float
+    """Share of unusual samples: blended with a class-less shape from a large pool.
+
+    Each is nearly unique, so it can only be learnt by memorising it; a bigger
+    network memorises more of them, which is what makes it overfit more.
+    """
+    odd_weight: tuple[float, float]
+    """Range of the weight of the class-less shape in an unusual sample."""
     peer_rate: float
     """Probability that a sample blends in a group peer rather than its own class."""
     smooth: float
@@ -94,9 +100,10 @@ _RECIPES: dict[str, Recipe] = {
             ((1,), 0, 0),
             ((8,), 0, 0),
         ),
-        modes=40,
-        mode_tail=1.0,
-        mode_spread=(0.5, 1.2),
+        modes=8,
+        mode_spread=0.5,
+        odd_share=0.15,
+        odd_weight=(0.4, 0.7),
         peer_rate=0.4,
         smooth=2.5,
         radius=12.5,
@@ -104,7 +111,7 @@ _RECIPES: dict[str, Recipe] = {
         shift=2,
         contrast=(0.55, 1.0),
         noise=35.0,
-        label_noise=0.05,
+        label_noise=0.03,
     ),
     "mnist": Recipe(
         groups=_groups(
@@ -114,12 +121,13 @@ _RECIPES: dict[str, Recipe] = {
             ((0, 6), 0.4, 0.55),
             ((2,), 0, 0),
         ),
-        modes=40,
-        mode_tail=1.0,
-        mode_spread=(0.5, 1.0),
+        modes=8,
+        mode_spread=0.5,
+        odd_share=0.15,
+        odd_weight=(0.4, 0.7),
         peer_rate=0.3,
-        smooth=2.5,
-        radius=9.0,
+        smooth=3.0,
+        radius=11.0,
         strokes=True,
         shift=2,
         contrast=(0.7, 1.0),
@@ -133,9 +141,10 @@ _RECIPES: dict[str, Recipe] = {
             ((3, 5), 0.6, 0.7),  # cat, dog
             ((2, 4, 6, 7), 0.5, 0.7),  # bird, deer, frog, horse
         ),
-        modes=40,
-        mode_tail=1.0,
-        mode_spread=(0.6, 1.2),
+        modes=8,
+        mode_spread=0.7,
+        odd_share=0.15,
+        odd_weight=(0.4, 0.7),
         peer_rate=0.5,
         smooth=3.0,
         radius=11.0,
@@ -152,8 +161,9 @@ _RECIPES: dict[str, Recipe] = {
             for names in CIFAR100_SUPERCLASSES
         ),
         modes=8,
-        mode_tail=1.0,
-        mode_spread=(0.6, 1.2),
+        mode_spread=0.7,
+        odd_share=0.15,
+        odd_weight=(0.4, 0.7),
         peer_rate=0.5,
         smooth=3.0,
         radius=11.0,
@@ -203,14 +213,18 @@ def _chunk(info: DatasetInfo, split: str, index: int) -> tuple[U8, U8]:
     limit = np.where(partner == drawn, np.float32(1), protos.blend[drawn])
     per_sample = (n,) + (1,) * len(info.image_shape)  # broadcasts over one image
     weight = (rng.random(n, dtype=np.float32) * limit).reshape(per_sample)
-    cdf = _mode_cdf(rec)
-    first = np.searchsorted(cdf, rng.random(n), side="right")
-    second = np.searchsorted(cdf, rng.random(n), side="right")
+    first = rng.integers(0, rec.modes, n)
+    second = rng.integers(0, rec.modes, n)
+    odd = np.flatnonzero(rng.random(n) < rec.odd_share)
+    odd_pick = rng.integers(0, _ODD_POOL, n)[odd]
+    odd_weight = rng.uniform(*rec.odd_weight, size=n).astype(np.float32)[odd]
     offsets = rng.integers(0, 2 * rec.shift + 1, size=(2, n))
     contrast = rng.uniform(*rec.contrast, size=per_sample).astype(np.float32)
 
     image = _crop(protos.images, drawn, first, offsets, info.image_shape)
     other = _crop(protos.images, partner, second, offsets, info.image_shape)
+    other[odd] = _crop(protos.odd, odd_pick, None, offsets[:, odd], info.image_shape)
+    weight[odd] = odd_weight.reshape(-1, *per_sample[1:])
     other -= image
     other *= weight
     image += other
@@ -218,7 +232,7 @@ def _chunk(info: DatasetInfo, split: str, index: int) -> tuple[U8, U8]:
         pick = rng.integers(0, protos.clutter.shape[0], n)
         bg_offsets = rng.integers(0, 2 * rec.shift + 1, size=(2, n))
         image += _crop(protos.clutter, pick, None, bg_offsets, info.image_shape)
-        gain = rng.uniform(0.75, 1.15, size=(n, 1, 1, 3)).astype(np.float32)
+        gain = rng.uniform(0.85, 1.1, size=(n, 1, 1, 3)).astype(np.float32)
         image *= gain
     image *= contrast
     noise = np.frombuffer(rng.bytes(image.size), np.uint8).reshape(image.shape)
@@ -245,19 +259,6 @@ def _peer(rng: np.random.Generator, classes: Index, rec: Recipe) -> Index:
     peers, counts = _peer_table(rec)
     pick = (rng.random(classes.size) * np.maximum(counts[classes], 1)).astype(np.intp)
     return np.where(counts[classes] > 0, peers[classes, pick], classes)
-
-
-@lru_cache(maxsize=8)
-def _mode_cdf(rec: Recipe) -> F64:
-    """Cumulative mode frequencies: a few common modes and a long tail of rare ones.
-
-    The tail is what a bigger network memorises and a smaller one cannot, so it
-    sets how much more a big model overfits.
-    """
-    weights = np.arange(1, rec.modes + 1, dtype=np.float64) ** -rec.mode_tail
-    cdf = np.cumsum(weights) / weights.sum()
-    cdf[-1] = 1.0
-    return np.asarray(np.round(cdf * 2**24) / 2**24, np.float64)  # same bits everywhere
 
 
 @lru_cache(maxsize=8)
@@ -301,8 +302,13 @@ class _Prototypes:
     """(classes, modes, H + 2 shift, W + 2 shift[, 3]) grey levels 0..255."""
     blend: F32
     """Per class: the largest weight of a peer's mode in a sample."""
+    odd: F32
+    """(pool, H + 2 shift, W + 2 shift[, 3]) class-less shapes that make samples unusual."""
     clutter: F32 | None
     """(pool, H + 2 shift, W + 2 shift, 3) zero-mean clutter, colour datasets only."""
+
+
+_ODD_POOL = 1024
 
 
 @lru_cache(maxsize=8)
@@ -311,71 +317,114 @@ def _prototypes(name: str) -> _Prototypes:
     rec = _RECIPES[name]
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([_seed(name), 99])))
     grid = (info.image_shape[0] + 2 * rec.shift, info.image_shape[1] + 2 * rec.shift)
-    classes = info.num_classes
-    group_of = np.zeros(classes, np.intp)
-    share = np.zeros(classes)
-    blend = np.zeros(classes, np.float32)
+    colour = len(info.image_shape) == 3
+    group_of = np.zeros(info.num_classes, np.intp)
+    share = np.zeros(info.num_classes)
+    blend = np.zeros(info.num_classes, np.float32)
     for g, group in enumerate(rec.groups):
         group_of[list(group.members)] = g
         share[list(group.members)] = group.share
         blend[list(group.members)] = group.blend
+    images = _render(rng, rec, grid, colour, group_of=group_of, share=share, modes=rec.modes)
+    # Every odd shape is its own "class": nothing about it predicts a label.
+    odd = _render(
+        rng, rec, grid, colour, group_of=np.arange(_ODD_POOL), share=np.zeros(_ODD_POOL), modes=1
+    )[:, 0]
+    clutter = None
+    if colour:
+        clutter = _quantise(255 * rec.clutter * _texture(rng, grid, rec.smooth, 0.2, 0.05, 64))
+    return _Prototypes(images=_quantise(images), blend=blend, odd=_quantise(odd), clutter=clutter)
+
+
+def _render(
+    rng: np.random.Generator,
+    rec: Recipe,
+    grid: tuple[int, int],
+    colour: bool,
+    *,
+    group_of: Index,
+    share: F64,
+    modes: int,
+) -> F64:
+    """Prototype images ``(classes, modes, *grid[, 3])``, grey levels 0..255."""
+    classes, groups = group_of.size, int(group_of.max()) + 1
 
     def fields(*count: int) -> F64:
         return _smooth_fields(rng, count, grid, rec.smooth)
 
-    share = share[:, None, None, None]
+    weight = share[:, None, None, None]
     shape = (
-        share * fields(len(rec.groups))[group_of][:, None]
-        + (1 - share) * fields(classes)[:, None]
-        + np.linspace(*rec.mode_spread, rec.modes)[:, None, None] * fields(classes, rec.modes)
+        weight * fields(groups)[group_of][:, None]
+        + (1 - weight) * fields(classes)[:, None]
+        + rec.mode_spread * fields(classes, modes)
     )
-    envelope = _envelopes(rng, grid, rec, group_of)
+    envelope = _envelopes(rng, grid, rec, group_of, modes)
     if rec.strokes:
-        # Ridges of a smooth field are curvy lines: a cheap stand-in for pen strokes.
-        mask = np.clip(1.2 - 2.5 * np.abs(shape), 0, 1) * (envelope > 0)
+        # The zero lines of a smooth field are curvy lines of even width (distance
+        # to the line ~ |f| / |grad f|): a cheap stand-in for pen strokes.
+        slope = np.hypot(*np.gradient(shape, axis=(-2, -1)))
+        mask = np.clip(1.8 - np.abs(shape) / (slope + 1e-3), 0, 1) * np.clip(4 * envelope, 0, 1)
+        shading = np.clip(0.95 + 0.1 * fields(classes, modes), 0.7, 1.0)
     else:
         mask = np.clip(1.5 * (0.6 * shape + 3 * envelope - 0.3), 0, 1)
-    shading = np.clip(0.75 + 0.3 * fields(classes, rec.modes), 0.2, 1.0)
-    if len(info.image_shape) == 2:
-        return _Prototypes(images=_quantise(255 * mask * shading), blend=blend, clutter=None)
-    images, clutter = _colourise(rng, mask, shading, share, group_of, rec, grid)
-    return _Prototypes(images=_quantise(images), blend=blend, clutter=_quantise(clutter))
+        shading = np.clip(0.75 + 0.3 * fields(classes, modes), 0.2, 1.0)
+    if not colour:
+        return np.asarray(255 * mask * shading)
+    return _colourise(rng, rec, grid, mask=mask, shading=shading, share=share, group_of=group_of)
 
 
 def _colourise(
     rng: np.random.Generator,
+    rec: Recipe,
+    grid: tuple[int, int],
+    *,
     mask: F64,
     shading: F64,
     share: F64,
     group_of: Index,
-    rec: Recipe,
-    grid: tuple[int, int],
-) -> tuple[F64, F64]:
-    """Colour objects over class-typical backgrounds, and a pool of background clutter.
+) -> F64:
+    """Colour objects over class-typical backgrounds.
 
     Colour is most of what a dense network sees in CIFAR (sky behind planes,
     grass behind deer), so classes get typical object and background colours.
     """
     classes, modes = mask.shape[:2]
-    groups = len(rec.groups)
+    groups = int(group_of.max()) + 1
+    weight = share[:, None, None]
 
-    def palette(spread: float) -> F64:
-        group = rng.uniform(0.1, 0.9, size=(groups, 1, 3))[group_of]
-        own = rng.uniform(0.1, 0.9, size=(classes, 1, 3))
-        tint = rng.uniform(-spread, spread, size=(classes, modes, 3))
-        return np.asarray(share[:, :, 0] * group + (1 - share[:, :, 0]) * own + tint)
+    def colours(*count: int, chroma: float) -> F64:
+        # Natural colours are mostly brightness with a little hue.
+        grey = rng.uniform(0.2, 0.8, size=(*count, 1))
+        return grey + rng.uniform(-chroma, chroma, size=(*count, 3))
 
-    def texture(amount: float, *count: int) -> F64:
-        return amount * np.moveaxis(_smooth_fields(rng, (*count, 3), grid, rec.smooth), -3, -1)
+    def palette(chroma: float, tint: float) -> F64:
+        group = colours(groups, 1, chroma=chroma)[group_of]
+        own = colours(classes, 1, chroma=chroma)
+        shift = colours(classes, modes, chroma=tint) - 0.5
+        return np.asarray(weight * group + (1 - weight) * own + shift)
 
-    obj = (palette(0.15)[:, :, None, None] + texture(0.12, classes, modes)) * shading[..., None]
-    back = palette(0.25)[:, :, None, None] + texture(0.15, classes, modes)
+    obj = palette(0.25, 0.1)[:, :, None, None] + _texture(
+        rng, grid, rec.smooth, 0.12, 0.04, classes, modes
+    )
+    back = palette(0.15, 0.1)[:, :, None, None] + _texture(
+        rng, grid, rec.smooth, 0.12, 0.04, classes, modes
+    )
     alpha = mask[..., None]
-    images = 255 * np.clip(back + alpha * (obj - back), 0, 1)
-    # Clutter varies mostly in brightness, as shadows and textures do.
-    light = _smooth_fields(rng, (64,), grid, rec.smooth)[..., None]
-    clutter = 255 * rec.clutter * (0.2 * light + texture(0.06, 64))
-    return images, clutter
+    return np.asarray(255 * np.clip(back + alpha * (obj * shading[..., None] - back), 0, 1))
+
+
+def _texture(
+    rng: np.random.Generator,
+    grid: tuple[int, int],
+    sigma: float,
+    light: float,
+    hue: float,
+    *count: int,
+) -> F64:
+    """Smooth colour texture around zero: mostly brightness, a little hue."""
+    grey = _smooth_fields(rng, count, grid, sigma)[..., None]
+    tint = np.moveaxis(_smooth_fields(rng, (*count, 3), grid, sigma), -3, -1)
+    return np.asarray(light * grey + hue * tint)
 
 
 def _quantise(a: F64) -> F32:
@@ -403,24 +452,18 @@ def _blur_matrix(size: int, sigma: float) -> F64:
 
 
 def _envelopes(
-    rng: np.random.Generator, grid: tuple[int, int], rec: Recipe, group_of: Index
+    rng: np.random.Generator, grid: tuple[int, int], rec: Recipe, group_of: Index, modes: int
 ) -> F64:
     """Per class and mode: 1 at the object's centre, 0 at its elliptic rim, negative beyond.
 
     Classes of one group get nearby ellipses, so their silhouettes overlap.
     """
-    classes = group_of.size
-    groups = len(rec.groups)
-    low, high = 0.45 * rec.radius, rec.radius
-    group_radii = rng.uniform(low, high, size=(groups, 2))
+    classes, groups = group_of.size, int(group_of.max()) + 1
+    group_radii = rng.uniform(0.45 * rec.radius, rec.radius, size=(groups, 2))
     group_centre = rng.uniform(-0.15, 0.15, size=(groups, 2)) * rec.radius
-    jitter = 0.12 * rec.radius
-    radii = group_radii[group_of][:, None] + rng.uniform(
-        -jitter, jitter, size=(classes, rec.modes, 2)
-    )
-    centre = group_centre[group_of][:, None] + rng.uniform(
-        -jitter / 2, jitter / 2, size=(classes, rec.modes, 2)
-    )
+    jitter = 0.2 * rec.radius * rec.mode_spread
+    radii = group_radii[group_of][:, None] + jitter * rng.uniform(-1, 1, (classes, modes, 2))
+    centre = group_centre[group_of][:, None] + jitter * rng.uniform(-0.5, 0.5, (classes, modes, 2))
     ys, xs = (np.arange(s) - (s - 1) / 2 for s in grid)
     dy = (ys[None, None, :, None] - centre[..., :1, None]) / radii[..., :1, None]
     dx = (xs[None, None, None, :] - centre[..., 1:, None]) / radii[..., 1:, None]

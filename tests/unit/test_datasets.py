@@ -27,10 +27,11 @@ from autograder.datasets import (
     describe,
     get_info,
     load_splits,
+    real,
     split_rows,
+    synthetic,
     write_npz,
 )
-from autograder.datasets import real, synthetic
 from autograder.errors import DatasetError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -283,7 +284,7 @@ def real_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         **os.environ,
         "KERAS_HOME": str(home),
         "TF_CPP_MIN_LOG_LEVEL": "3",
-        **{key: proxy for key in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")},
+        **dict.fromkeys(("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"), proxy),
         "no_proxy": "",
         "NO_PROXY": "",
     }
@@ -309,7 +310,9 @@ def real_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_real_fashion_mnist_round_trips_through_keras_cache(real_run: dict[str, Any]) -> None:
     arrays = real_run["arrays"]
-    for key, got in zip(("x_train", "y_train", "x_test", "y_test"), real_run["loaded"], strict=True):
+    for key, got in zip(
+        ("x_train", "y_train", "x_test", "y_test"), real_run["loaded"], strict=True
+    ):
         assert got.dtype == np.uint8
         assert np.array_equal(got, arrays[key])
     assert real_run["half"] == [[25, 28, 28], [10]]
