@@ -12,6 +12,7 @@ import hashlib
 import math
 import os
 import tempfile
+import threading
 from collections import OrderedDict
 from pathlib import Path
 
@@ -37,6 +38,8 @@ __all__ = [
 # ~180 MB, so a couple of entries is plenty.
 _CACHE_SIZE = 3
 _cache: OrderedDict[tuple[str, DataOptions], Splits] = OrderedDict()
+# Held while loading too: two threads asking for the same data load it once.
+_lock = threading.Lock()
 
 
 def split_rows(size: int, fraction: float) -> int:
@@ -54,33 +57,37 @@ def load_splits(name: str, options: DataOptions) -> Splits:
     """
     info = get_info(name)
     key = (name, options)
-    if key in _cache:
-        _cache.move_to_end(key)
-        return _cache[key]
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+        splits = _load(info, options)
+        for array in (splits.x_train, splits.y_train, splits.x_test, splits.y_test):
+            array.flags.writeable = False
+        _cache[key] = splits
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+        return splits
+
+
+def _load(info: DatasetInfo, options: DataOptions) -> Splits:
     if options.source == "synthetic":
-        splits = synthetic.generate(
-            name,
+        return synthetic.generate(
+            info.name,
             split_rows(info.train_size, options.fraction),
             split_rows(info.test_size, options.fraction),
         )
-    else:
-        full = real.load(name)
-        # Cut by what the cache holds: the registry's sizes are what it should hold.
-        train = split_rows(len(full.x_train), options.fraction)
-        test = split_rows(len(full.x_test), options.fraction)
-        # Copies, so a fraction does not keep the whole dataset alive in the cache.
-        splits = Splits(
-            x_train=full.x_train[:train].copy(),
-            y_train=full.y_train[:train].copy(),
-            x_test=full.x_test[:test].copy(),
-            y_test=full.y_test[:test].copy(),
-        )
-    for array in (splits.x_train, splits.y_train, splits.x_test, splits.y_test):
-        array.flags.writeable = False
-    _cache[key] = splits
-    while len(_cache) > _CACHE_SIZE:
-        _cache.popitem(last=False)
-    return splits
+    full = real.load(info.name)
+    # Cut by what the cache holds: the registry's sizes are what it should hold.
+    train = split_rows(len(full.x_train), options.fraction)
+    test = split_rows(len(full.x_test), options.fraction)
+    # Copies, so a fraction does not keep the whole dataset alive in the cache.
+    return Splits(
+        x_train=full.x_train[:train].copy(),
+        y_train=full.y_train[:train].copy(),
+        x_test=full.x_test[:test].copy(),
+        y_test=full.y_test[:test].copy(),
+    )
 
 
 def npz_name(name: str, options: DataOptions) -> str:

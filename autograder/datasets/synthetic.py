@@ -216,14 +216,22 @@ def _chunk(info: DatasetInfo, split: str, index: int) -> tuple[U8, U8]:
     first = rng.integers(0, rec.modes, n)
     second = rng.integers(0, rec.modes, n)
     odd = np.flatnonzero(rng.random(n) < rec.odd_share)
-    odd_pick = rng.integers(0, _ODD_POOL, n)[odd]
+    odd_pick = rng.integers(0, _ODD_POOL, size=(2, n))[:, odd]
+    odd_mix = rng.uniform(0.3, 0.7, size=per_sample).astype(np.float32)[odd]
     odd_weight = rng.uniform(*rec.odd_weight, size=n).astype(np.float32)[odd]
     offsets = rng.integers(0, 2 * rec.shift + 1, size=(2, n))
     contrast = rng.uniform(*rec.contrast, size=per_sample).astype(np.float32)
 
     image = _crop(protos.images, drawn, first, offsets, info.image_shape)
     other = _crop(protos.images, partner, second, offsets, info.image_shape)
-    other[odd] = _crop(protos.odd, odd_pick, None, offsets[:, odd], info.image_shape)
+    if odd.size:
+        # Two pool shapes at a random ratio: practically every unusual sample is unique.
+        oddity = _crop(protos.odd, odd_pick[0], None, offsets[:, odd], info.image_shape)
+        second_odd = _crop(protos.odd, odd_pick[1], None, offsets[:, odd], info.image_shape)
+        second_odd -= oddity
+        second_odd *= odd_mix
+        oddity += second_odd
+        other[odd] = oddity
     weight[odd] = odd_weight.reshape(-1, *per_sample[1:])
     other -= image
     other *= weight
