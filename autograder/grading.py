@@ -157,6 +157,10 @@ def invalid_report(submission: Submission, prepared: Prepared, message: str) -> 
     )
 
 
+def error_report(submission: Submission, prepared: Prepared, message: str) -> GradeReport:
+    return invalid_report(submission, prepared, message).model_copy(update={"status": "error"})
+
+
 def execute(submission: Submission, prepared: Prepared, job: JobPaths) -> ExecutionRecord:
     """Copy the submission into a throw-away working dir and run it in a kernel."""
     source = load_source(submission.path)
@@ -229,6 +233,12 @@ def grade_submission(submission: Submission, prepared: Prepared) -> GradeReport:
         except InvalidSubmissionError as exc:
             return invalid_report(submission, prepared, str(exc))
         return score(submission, prepared, record)
+    except Exception as exc:
+        # Last line of defence for the batch: one submission that trips the grader
+        # (an unreadable folder, a TensorFlow failure while measuring) becomes an
+        # error result instead of losing everyone else's.
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        return error_report(submission, prepared, f"{type(exc).__name__}: {detail}".rstrip(": "))
     finally:
         if not prepared.options.keep_jobs:
             shutil.rmtree(job_root, ignore_errors=True)
