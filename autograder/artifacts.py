@@ -49,6 +49,14 @@ class Artifacts(_Data):
     def calls_for(self, key: str, kind: CallKind) -> list[RecordedCall]:
         return [c for c in self.calls if c.model == key and c.kind == kind]
 
+    def history(self, key: str) -> dict[str, list[float]]:
+        """The model's per-epoch history across all its fit calls, in order."""
+        merged: dict[str, list[float]] = {}
+        for call in self.calls_for(key, "fit"):
+            for name, values in call.history.items():
+                merged.setdefault(name, []).extend(values)
+        return merged
+
     def model_path(self, model: ExportedModel) -> Path | None:
         if self.directory is None or model.file is None:
             return None

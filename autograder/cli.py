@@ -7,6 +7,7 @@ scores); 1 a grading run could not complete; 2 bad usage, rubric or data setting
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import sys
@@ -14,20 +15,33 @@ import tempfile
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from autograder import __version__
 from autograder.datasets.base import DataOptions
-from autograder.errors import AutograderError, DatasetError, RubricError, UsageError
-from autograder.grading import GradeOptions, Prepared, grade_submission, prepare
+from autograder.errors import (
+    AutograderError,
+    DatasetError,
+    ReferenceSolutionError,
+    RubricError,
+    UsageError,
+)
+from autograder.reference.cache import ReferenceOutcome, cache_dir, lookup
 from autograder.reports.console import render_class_table, render_submission
 from autograder.reports.json_report import result_json_schema, write_result, write_summary
+from autograder.reports.reference import render_reference
 from autograder.results import ClassSummary, GradeReport
 from autograder.rubric import load_rubric, rubric_json_schema
 from autograder.submissions import Submission, discover
+
+if TYPE_CHECKING:
+    from autograder.grading import Prepared
+
+# The grading pipeline (nbclient, jupyter_client, zmq) is imported inside the commands
+# that run kernels: `reference` on a warm cache, `rubric` and `schema` must answer fast.
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -125,6 +139,8 @@ def grade(
     ] = False,
 ) -> None:
     """Run each submission in its own kernel, measure its model, and score it."""
+    from autograder.grading import GradeOptions, prepare  # noqa: PLC0415  # see top
+
     loaded = load_rubric(rubric)
     submissions = discover(path)
     options = GradeOptions(
@@ -138,7 +154,7 @@ def grade(
     # A fresh copy of the data for this batch's kernels: a shared cache could serve
     # arrays from another version of the generator than the grader measures with.
     with tempfile.TemporaryDirectory(prefix="autograder-data-") as data_dir:
-        prepared = prepare(loaded, options, Path(data_dir))
+        prepared = _with_reference(prepare(loaded, options, Path(data_dir)))
         reports = _grade_all(submissions, prepared, out)
     write_summary(
         out, ClassSummary(rubric=reports[0].rubric, data=prepared.data_info, submissions=reports)
@@ -147,7 +163,85 @@ def grade(
     _out.print(f"Results written to {out}/")
 
 
+def _with_reference(prepared: Prepared) -> Prepared:
+    """Attach the reference's measurements; train it first when thresholds need it."""
+    rubric = prepared.rubric.rubric
+    if rubric.reference is None:
+        return prepared
+    needed = bool(rubric.relative_checks)
+    options = prepared.options
+    try:
+        outcome = lookup(prepared.rubric, options.data, options.seed)
+        if outcome is None and needed:
+            outcome = _train_reference(prepared, "the rubric's thresholds need it")
+    except ReferenceSolutionError:
+        if needed:
+            raise
+        return prepared  # only the reference's learning curves are lost
+    return dataclasses.replace(prepared, reference=outcome.record if outcome else None)
+
+
+def _train_reference(prepared: Prepared, why: str) -> ReferenceOutcome:
+    from autograder.reference.train import train_reference  # noqa: PLC0415  # see top
+
+    _err.print(f"reference: no cached run for these settings ({why}); training it now…")
+    with _err.status("training the reference solution…"):
+        outcome = train_reference(prepared)
+    summary = outcome.record.summary
+    accuracy = "n/a" if summary.test_accuracy is None else f"{summary.test_accuracy:.4f}"
+    _err.print(
+        f"reference: trained in {summary.duration_s:.1f} s, test accuracy {accuracy}; "
+        f"cached at {outcome.path}",
+        markup=False,
+    )
+    return outcome
+
+
+@app.command()
+def reference(
+    rubric: Annotated[Path, typer.Option("--rubric", "-r", help="The rubric YAML file.")],
+    data: Annotated[
+        DataChoice,
+        typer.Option(help="real: Keras' dataset cache; synthetic: offline stand-ins."),
+    ] = DataChoice.real,
+    fraction: Annotated[
+        float,
+        typer.Option(min=0.0001, max=1.0, help="Train and measure on this fraction of the data."),
+    ] = 1.0,
+    seed: Annotated[int, typer.Option(help="Seed for Python, NumPy and Keras.")] = 0,
+    timeout: Annotated[
+        float | None,
+        typer.Option(min=1.0, help="Seconds the reference may run (default: the rubric's)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Retrain even when the cache has an entry.")
+    ] = False,
+) -> None:
+    """Retrain the rubric's reference solution in the seeded environment, or show its cache.
+
+    The measurements are cached under the user cache dir (XDG_CACHE_HOME on Linux),
+    keyed by rubric, reference file, seed, data, TensorFlow/Keras versions and device.
+    """
+    loaded = load_rubric(rubric)
+    data_options = DataOptions(source=data.value, fraction=fraction)
+    # A warm cache answers without TensorFlow, the dataset or nbclient: all cost seconds.
+    outcome = None if force else lookup(loaded, data_options, seed)
+    if outcome is None:
+        from autograder.grading import GradeOptions, prepare  # noqa: PLC0415  # see top
+
+        options = GradeOptions(data=data_options, timeout_s=timeout, seed=seed)
+        log = cache_dir() / "grader.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        _warm_up_tensorflow(log)
+        with tempfile.TemporaryDirectory(prefix="autograder-data-") as data_dir:
+            prepared = prepare(loaded, options, Path(data_dir))
+            outcome = _train_reference(prepared, "--force" if force else "first run")
+    render_reference(outcome.record, outcome.path, from_cache=outcome.from_cache, console=_out)
+
+
 def _grade_all(submissions: list[Submission], prepared: Prepared, out: Path) -> list[GradeReport]:
+    from autograder.grading import grade_submission  # noqa: PLC0415  # see top
+
     reports: list[GradeReport] = []
     for index, submission in enumerate(submissions, start=1):
         with _err.status(f"[{index}/{len(submissions)}] grading {submission.id}…"):

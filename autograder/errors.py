@@ -12,7 +12,8 @@ message and an exit code.  Anything else escaping a stage is a bug.
     ├── SubmissionError             one submission cannot be graded at all
     │   └── InvalidSubmissionError  malformed notebook / script (status "invalid")
     ├── ExecutionError              the kernel could not be started or driven
-    └── EvaluationError             an exported model could not be loaded/measured
+    ├── EvaluationError             an exported model could not be loaded/measured
+    └── ReferenceSolutionError      the rubric's reference solution cannot be trained
 """
 
 from __future__ import annotations
@@ -60,3 +61,10 @@ class ExecutionError(AutograderError):
 
 class EvaluationError(AutograderError):
     """An exported model could not be reloaded or measured."""
+
+
+class ReferenceSolutionError(AutograderError):
+    """The reference solution is missing, fails to run, or leaves no model to measure.
+
+    An instructor's problem, not a student's: relative thresholds cannot be set without it.
+    """

@@ -9,6 +9,7 @@ of the package (reports, rubric tooling) starts fast.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -80,8 +81,21 @@ def measure_model(
         test_loss=scores.test_loss,
         train_accuracy=scores.train_accuracy,
         train_loss=scores.train_loss,
+        weights_sha256=_weights_digest(model),
         error=scores.error,
     )
+
+
+def _weights_digest(model: Any) -> str:
+    """Bit-level identity of the trained weights (the .keras zip also holds a save date)."""
+    import keras  # noqa: PLC0415  # lazy, see _load
+
+    digest = hashlib.sha256()
+    for weight in model.weights:
+        array = np.ascontiguousarray(keras.ops.convert_to_numpy(weight))
+        digest.update(f"{weight.path}:{array.dtype}:{array.shape};".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
 
 
 # --- loading ---------------------------------------------------------------------------

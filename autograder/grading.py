@@ -19,17 +19,20 @@ from autograder import datasets
 from autograder.artifacts import Artifacts, ExportedModel, read_artifacts
 from autograder.checks.base import CheckContext
 from autograder.checks.registry import run_checks
+from autograder.claims import find_claims
 from autograder.datasets.base import DataOptions, Splits
 from autograder.errors import EvaluationError, InvalidSubmissionError
 from autograder.evaluation import measure_model
 from autograder.execution.runner import ExecutionRecord, JobPaths, RunOptions, run_source
 from autograder.execution.source import load_source
 from autograder.measurements import ModelMeasurements
+from autograder.reference.cache import ReferenceRecord
 from autograder.results import (
     CheckResult,
     DataInfo,
     ExecutionSummary,
     GradeReport,
+    LearningCurves,
     Metrics,
     RubricInfo,
     SubmissionInfo,
@@ -61,6 +64,8 @@ class Prepared:
     options: GradeOptions
     splits: Splits
     kernel_data: Mapping[str, Path]
+    reference: ReferenceRecord | None = None
+    """The reference's cached or fresh measurements, when the rubric has a reference."""
 
     @property
     def data_info(self) -> DataInfo:
@@ -93,6 +98,27 @@ def select_model(artifacts: Artifacts, variable: str) -> tuple[ExportedModel | N
     if compiled:
         return compiled[-1], f"no trained model; graded the last compiled one ({variable!r} unset)"
     return None, f"no Keras model was compiled or trained, and `{variable}` is not a model"
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """What the grader made of one run: the captured models and the graded one, measured."""
+
+    artifacts: Artifacts
+    chosen: ExportedModel | None
+    why: str
+    """Which model was graded and why (or why none was)."""
+    model: ModelMeasurements | None
+    failure: str
+    """Why ``model`` is None; empty when it was measured."""
+
+
+def evaluate(record: ExecutionRecord, prepared: Prepared) -> Evaluated:
+    """Extract the artifacts, pick the graded model and measure it in this process."""
+    artifacts = read_artifacts(record.artifacts_dir)
+    chosen, why = select_model(artifacts, prepared.rubric.rubric.model_variable)
+    model, failure = _measure(chosen, artifacts, prepared)
+    return Evaluated(artifacts, chosen, why, model, failure or (why if model is None else ""))
 
 
 def _measure(
@@ -192,22 +218,31 @@ def score(
     submission: Submission,
     prepared: Prepared,
     record: ExecutionRecord,
+    evaluated: Evaluated | None = None,
 ) -> GradeReport:
-    """Everything after execution: extract, evaluate, check, score."""
+    """Everything after execution: extract, evaluate (unless done), check, score."""
     rubric = prepared.rubric.rubric
-    artifacts = read_artifacts(record.artifacts_dir)
-    chosen, why = select_model(artifacts, rubric.model_variable)
-    model, no_model_reason = _measure(chosen, artifacts, prepared)
+    if evaluated is None:
+        evaluated = evaluate(record, prepared)
+    model, reference = evaluated.model, prepared.reference
     context = CheckContext(
         rubric=rubric,
         model=model,
-        no_model_reason=no_model_reason or why,
-        artifacts=artifacts,
+        no_model_reason=evaluated.failure,
+        artifacts=evaluated.artifacts,
         execution=record.summary,
+        data=prepared.data_info,
+        reference=reference.summary if reference else None,
+        claims=find_claims(submission.path),
     )
     checks: list[CheckResult] = run_checks(rubric, context)
     status, message = _status(record.summary)
+    chosen, why = evaluated.chosen, evaluated.why
     notes = [n for n in (submission.note, why if chosen is not None else None) if n]
+    curves = LearningCurves(
+        student=evaluated.artifacts.history(chosen.key) if chosen else {},
+        reference=reference.history if reference else None,
+    )
     return GradeReport.model_validate(
         {
             **_base_report(submission, prepared),
@@ -220,6 +255,8 @@ def score(
             "execution": record.summary,
             "graded_model": "; ".join(notes) if notes else None,
             "layers": [layer.model_dump() for layer in model.layers] if model else [],
+            "reference": reference.summary if reference else None,
+            "curves": curves,
         }
     )
 

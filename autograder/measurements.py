@@ -53,6 +53,9 @@ class ModelMeasurements(_Data):
     test_loss: float | None = None
     train_accuracy: float | None = None
     train_loss: float | None = None
+    weights_sha256: str | None = Field(
+        default=None, description="SHA-256 over every weight array, in model order."
+    )
     error: str | None = Field(default=None, description="Why some numbers are missing.")
 
     @property

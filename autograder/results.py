@@ -84,6 +84,34 @@ class ExecutionSummary(_Data):
     message: str | None = Field(default=None, description="Why execution stopped, if it did.")
 
 
+class ReferenceSummary(_Data):
+    """The reference solution, retrained and measured by the grader like a submission."""
+
+    test_accuracy: float | None = None
+    test_loss: float | None = None
+    train_accuracy: float | None = None
+    train_loss: float | None = None
+    overfitting_gap: float | None = None
+    trainable_params: int | None = None
+    total_params: int | None = None
+    weights_sha256: str | None = Field(
+        default=None, description="Digest of the trained weights; equal runs, equal digests."
+    )
+    duration_s: float = Field(description="Seconds the reference took to run (timing field).")
+    cache_key: str = Field(description="The cache entry these numbers came from.")
+
+
+class LearningCurves(_Data):
+    """Per-epoch Keras history of the graded model and of the reference."""
+
+    student: dict[str, list[float]] = Field(
+        default_factory=dict, description="History keys (loss, accuracy, val_...) -> epochs."
+    )
+    reference: dict[str, list[float]] | None = Field(
+        default=None, description="The reference's history; null without a reference run."
+    )
+
+
 class GradeReport(_Data):
     """The result of grading one submission: result.json."""
 
@@ -103,6 +131,12 @@ class GradeReport(_Data):
     )
     layers: list[dict[str, Any]] = Field(
         default_factory=list, description="Per-layer summary of the graded model."
+    )
+    reference: ReferenceSummary | None = Field(
+        default=None, description="The reference's measurements, when the rubric has one."
+    )
+    curves: LearningCurves | None = Field(
+        default=None, description="Learning curves of the graded model and the reference."
     )
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gzip
+import struct
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
 Snapshot = Callable[[str, str], None]
+KerasHome = Callable[[Path, Mapping[str, Any]], Path]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -19,6 +24,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="Rewrite tests/snapshots/<name> from the current output instead of comparing.",
     )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests never read or write the user's cache (reference runs live there)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield
 
 
 @pytest.fixture
@@ -51,3 +64,33 @@ def snapshot(request: pytest.FixtureRequest) -> Snapshot:
 
 def _normalise(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+
+
+# File names Keras' fashion_mnist.load_data() reads from KERAS_HOME/datasets/fashion-mnist.
+_FASHION_FILES = {
+    "y_train": "train-labels-idx1-ubyte.gz",
+    "x_train": "train-images-idx3-ubyte.gz",
+    "y_test": "t10k-labels-idx1-ubyte.gz",
+    "x_test": "t10k-images-idx3-ubyte.gz",
+}
+
+
+@pytest.fixture(scope="session")
+def fashion_keras_home() -> KerasHome:
+    """Write arrays where Keras' own loader finds the real Fashion-MNIST: no network.
+
+    Returns ``make(home, arrays) -> home``; point KERAS_HOME at ``home`` before Keras is
+    imported (it reads the variable at import time), i.e. in a subprocess.
+    """
+
+    def make(home: Path, arrays: Mapping[str, Any]) -> Path:
+        folder = home / "datasets" / "fashion-mnist"
+        folder.mkdir(parents=True, exist_ok=True)
+        for key, name in _FASHION_FILES.items():
+            array = np.ascontiguousarray(arrays[key], dtype=np.uint8)
+            kind = 0x0801 if array.ndim == 1 else 0x0803
+            header = struct.pack(">I", kind) + b"".join(struct.pack(">I", d) for d in array.shape)
+            (folder / name).write_bytes(gzip.compress(header + array.tobytes(), mtime=0))
+        return home
+
+    return make

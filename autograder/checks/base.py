@@ -6,8 +6,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograder.artifacts import Artifacts, RecordedCall
+from autograder.claims import Claim
 from autograder.measurements import ModelMeasurements
-from autograder.results import CheckResult, CheckStatus, ExecutionSummary
+from autograder.results import (
+    CheckResult,
+    CheckStatus,
+    DataInfo,
+    ExecutionSummary,
+    ReferenceSummary,
+)
 from autograder.rubric.models import Range, Rubric
 
 
@@ -22,6 +29,12 @@ class CheckContext:
     """Why ``model`` is None (shown in every check that needs it)."""
     artifacts: Artifacts
     execution: ExecutionSummary | None
+    data: DataInfo | None = None
+    """Which data the grader ran on (claims are only comparable on the real data)."""
+    reference: ReferenceSummary | None = None
+    """The reference solution's measurements, for reference-relative bounds."""
+    claims: tuple[Claim, ...] = ()
+    """Accuracies the student reported in the submitted file, oldest first."""
 
     def fits(self) -> list[RecordedCall]:
         """The recorded fit calls of the graded model, oldest first."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from autograder.checks.architecture import check_architecture
 from autograder.checks.base import CheckContext, result
+from autograder.checks.claims import check_claims
 from autograder.checks.compile import check_compile
 from autograder.checks.metrics import check_accuracy, check_overfitting_gap
 from autograder.checks.parameters import check_parameters
@@ -23,6 +24,7 @@ CHECKS: dict[str, CheckFn] = {
     "training": check_training,
     "accuracy": check_accuracy,
     "overfitting_gap": check_overfitting_gap,
+    "claims": check_claims,
 }
 
 

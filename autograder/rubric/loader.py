@@ -304,8 +304,11 @@ def _pick_member(members: tuple[Any, ...], element: int | str) -> tuple[Any, boo
         name = getattr(member, "__name__", None)
         if name is None:
             continue
-        # Plain unions label each member: `int`, `Range`, `function-after[_ordered(), Range]`.
-        if element == name or (_is_model(member) and re.search(rf"\b{name}\b", element)):
+        # Plain unions label each member: `int`, `Range`, `function-after[_ordered(), Range]`,
+        # and `constrained-float` for a number with bounds.
+        if element in (name, f"constrained-{name}") or (
+            _is_model(member) and re.search(rf"\b{name}\b", element)
+        ):
             return member, False
     return None, False
 

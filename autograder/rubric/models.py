@@ -42,6 +42,40 @@ class Range(_Frozen):
 IntOrRange = Annotated[int | Range, Field(description="An exact integer, or a {min, max} range.")]
 
 
+class ReferenceBound(_Frozen):
+    """A threshold taken from the reference solution's own measurement.
+
+    ``{reference: -0.03}`` is the reference's value minus 0.03; ``{ratio: 0.95}`` is
+    95 % of it.  Either way the threshold follows the machine, the TensorFlow version
+    and the data the reference was retrained on, so it holds wherever it is graded.
+    """
+
+    reference: float | None = Field(
+        default=None, ge=-1, le=1, description="Offset added to the reference's value."
+    )
+    ratio: float | None = Field(
+        default=None, gt=0, le=10, description="Factor applied to the reference's value."
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ReferenceBound:
+        if (self.reference is None) == (self.ratio is None):
+            raise ValueError("a reference bound needs exactly one of `reference` or `ratio`")
+        return self
+
+    def resolve(self, value: float) -> float:
+        if self.ratio is not None:
+            return value * self.ratio
+        return value + (self.reference or 0.0)
+
+
+Fraction = Annotated[float, Field(ge=0, le=1)]
+Bound = Annotated[
+    Fraction | ReferenceBound,
+    Field(description="A number, or {reference: offset} / {ratio: factor} of the reference."),
+]
+
+
 class Preprocessing(_Frozen):
     """How the grader prepares its copy of the data, as the exercise tells students."""
 
@@ -140,8 +174,8 @@ class TrainingCheck(_CheckBase):
 class AccuracyCheck(_CheckBase):
     kind: Literal["accuracy"] = "accuracy"
     split: Split = Field(default="test", description="Which split the grader measures on.")
-    min: float | None = Field(default=None, ge=0, le=1, description="Lowest passing accuracy.")
-    max: float | None = Field(default=None, ge=0, le=1, description="Highest passing accuracy.")
+    min: Bound | None = Field(default=None, description="Lowest passing accuracy.")
+    max: Bound | None = Field(default=None, description="Highest passing accuracy.")
 
     @model_validator(mode="after")
     def _bounded(self) -> AccuracyCheck:
@@ -152,8 +186,20 @@ class AccuracyCheck(_CheckBase):
 
 class OverfittingGapCheck(_CheckBase):
     kind: Literal["overfitting_gap"] = "overfitting_gap"
-    max: float | None = Field(
+    max: Bound | None = Field(
         default=None, description="Largest accepted train-minus-test accuracy; none: report only."
+    )
+
+
+class ClaimsCheck(_CheckBase):
+    """The accuracy a student reports, compared with what the grader measures."""
+
+    kind: Literal["claims"] = "claims"
+    tolerance: float = Field(
+        default=0.02,
+        gt=0,
+        le=1,
+        description="Largest accepted |claimed - measured| test accuracy (0.02 = 2 points).",
     )
 
 
@@ -163,9 +209,19 @@ Check = Annotated[
     | CompileCheck
     | TrainingCheck
     | AccuracyCheck
-    | OverfittingGapCheck,
+    | OverfittingGapCheck
+    | ClaimsCheck,
     Field(discriminator="kind"),
 ]
+
+
+class ReferenceSpec(_Frozen):
+    """The exercise's reference solution, retrained by ``autograder reference``."""
+
+    path: str = Field(
+        description="Notebook or script, relative to the rubric file, "
+        "e.g. ../exercises/fashion-mnist/reference.ipynb."
+    )
 
 
 class Rubric(_Frozen):
@@ -181,6 +237,9 @@ class Rubric(_Frozen):
         description="Notebook variable holding the model to grade.",
     )
     timeouts: Timeouts = Field(default_factory=Timeouts, description="Execution limits.")
+    reference: ReferenceSpec | None = Field(
+        default=None, description="Reference solution; needed by reference-relative bounds."
+    )
     checks: list[Check] = Field(min_length=1, description="The checks, in report order.")
 
     @model_validator(mode="after")
@@ -192,6 +251,26 @@ class Rubric(_Frozen):
             seen.add(check.id)
         return self
 
+    @model_validator(mode="after")
+    def _reference_declared(self) -> Rubric:
+        if self.reference is None and self.relative_checks:
+            ids = ", ".join(c.id for c in self.relative_checks)
+            raise ValueError(f"checks {ids} use reference bounds but `reference` is not set")
+        return self
+
+    @property
+    def relative_checks(self) -> list[Check]:
+        """Checks with a threshold that needs the reference's measurements."""
+        return [c for c in self.checks if any(isinstance(b, ReferenceBound) for b in _bounds(c))]
+
     @property
     def max_points(self) -> float:
         return sum(c.points for c in self.checks)
+
+
+def _bounds(check: Check) -> list[object]:
+    if isinstance(check, AccuracyCheck):
+        return [check.min, check.max]
+    if isinstance(check, OverfittingGapCheck):
+        return [check.max]
+    return []

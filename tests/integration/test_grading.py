@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from autograder.cli import main
 from autograder.datasets.base import DataOptions
 from autograder.grading import GradeOptions, Prepared, grade_submission, prepare
+from autograder.reference.train import train_reference
 from autograder.results import GradeReport
 from autograder.rubric import load_rubric
 from autograder.submissions import Submission, discover
@@ -27,7 +29,9 @@ FRACTION = 0.05
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
     options = GradeOptions(data=DataOptions(source="synthetic", fraction=FRACTION), threads=1)
-    return prepare(load_rubric(RUBRIC), options, tmp_path_factory.mktemp("data"))
+    bare = prepare(load_rubric(RUBRIC), options, tmp_path_factory.mktemp("data"))
+    # The rubric's thresholds are relative to the reference, retrained here once.
+    return dataclasses.replace(bare, reference=train_reference(bare).record)
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +52,38 @@ def test_tutorial_and_logits_get_full_marks(
     assert report.score == pytest.approx(report.max_score)
     assert report.max_score == pytest.approx(10)
     assert report.metrics.trainable_params == 101_770
+
+
+def test_accuracy_threshold_follows_the_reference(
+    example_reports: dict[str, GradeReport], prepared: Prepared
+) -> None:
+    assert prepared.reference is not None
+    reference = prepared.reference.summary.test_accuracy
+    assert reference is not None
+    correct = next(c for c in example_reports["correct"].checks if c.id == "test-accuracy")
+    assert correct.status == "pass"
+    assert correct.expected["min"] == {
+        "rule": {"reference": -0.05},
+        "reference": reference,
+        "threshold": pytest.approx(reference - 0.05),
+    }
+    assert f"reference {reference:.3f} -0.05" in correct.message
+    unscaled = next(c for c in example_reports["unscaled_sgd"].checks if c.id == "test-accuracy")
+    assert unscaled.status == "fail"
+    assert unscaled.measured["test"] < reference - 0.05
+
+
+def test_learning_curves_hold_student_and_reference(
+    example_reports: dict[str, GradeReport],
+) -> None:
+    curves = example_reports["correct"].curves
+    assert curves is not None
+    assert curves.reference is not None
+    assert len(curves.student["accuracy"]) == len(curves.reference["accuracy"]) == 10
+    crashed = example_reports["crash_halfway"].curves
+    assert crashed is not None
+    # The epoch that finished before the student's callback raised still counts.
+    assert len(crashed.student["loss"]) == 1
 
 
 def test_logits_variant_measures_like_softmax(example_reports: dict[str, GradeReport]) -> None:

@@ -6,14 +6,13 @@ Keras in one subprocess, because Keras reads KERAS_HOME when it is imported.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import os
-import struct
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -234,11 +233,7 @@ def test_cache_dir_follows_keras_home(monkeypatch: pytest.MonkeyPatch, tmp_path:
     assert real.cache_dir().parent.name == ".keras"
 
 
-def _idx(path: Path, array: np.ndarray[Any, np.dtype[np.uint8]]) -> None:
-    kind = 0x0801 if array.ndim == 1 else 0x0803
-    header = struct.pack(">I", kind) + b"".join(struct.pack(">I", d) for d in array.shape)
-    path.write_bytes(gzip.compress(header + array.tobytes()))
-
+KerasHome = Callable[[Path, Mapping[str, Any]], Path]  # the fashion_keras_home fixture
 
 _REAL_SCRIPT = textwrap.dedent(
     """
@@ -262,11 +257,10 @@ _REAL_SCRIPT = textwrap.dedent(
 
 
 @pytest.fixture(scope="module")
-def real_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def real_run(
+    tmp_path_factory: pytest.TempPathFactory, fashion_keras_home: KerasHome
+) -> dict[str, Any]:
     """One Keras subprocess with a private KERAS_HOME holding only fashion-mnist files."""
-    home = tmp_path_factory.mktemp("keras_home")
-    folder = home / "datasets" / "fashion-mnist"
-    folder.mkdir(parents=True)
     rng = np.random.default_rng(0)
     arrays = {
         "x_train": rng.integers(0, 256, (50, 28, 28), dtype=np.uint8),
@@ -274,10 +268,7 @@ def real_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "x_test": rng.integers(0, 256, (20, 28, 28), dtype=np.uint8),
         "y_test": rng.integers(0, 10, 20, dtype=np.uint8),
     }
-    _idx(folder / "train-labels-idx1-ubyte.gz", arrays["y_train"])
-    _idx(folder / "train-images-idx3-ubyte.gz", arrays["x_train"])
-    _idx(folder / "t10k-labels-idx1-ubyte.gz", arrays["y_test"])
-    _idx(folder / "t10k-images-idx3-ubyte.gz", arrays["x_test"])
+    home = fashion_keras_home(tmp_path_factory.mktemp("keras_home"), arrays)
     # A closed local port: downloads fail at once instead of waiting on a network.
     proxy = "http://127.0.0.1:9"
     env = {

@@ -10,12 +10,16 @@ from pathlib import Path
 import pytest
 import yaml
 
+from autograder.checks.registry import CHECKS
 from autograder.errors import RubricError
 from autograder.rubric import Check, LoadedRubric, Rubric, load_rubric, rubric_json_schema
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rubrics"
 
 CHECK_KINDS = "architecture, parameters, compile, training, accuracy, overfitting_gap"
+"""The kinds valid.yaml uses, in order."""
+ALL_KINDS = ", ".join(CHECKS)
+"""Every registered kind: the rubric union and the registry must agree."""
 
 
 def problems_of(path: Path) -> list[str]:
@@ -56,7 +60,7 @@ def test_valid_rubric_loads_with_every_check_kind() -> None:
             "unknown_kind.yaml",
             [
                 f"13: checks[1].kind: unknown check kind 'acuracy' (expected one of: "
-                f"{CHECK_KINDS}); did you mean 'accuracy'?"
+                f"{ALL_KINDS}); did you mean 'accuracy'?"
             ],
             id="unknown_kind",
         ),
@@ -148,7 +152,7 @@ HEAD = "schema_version: 1\nid: x\ntitle: t\ndataset: {name: mnist}\n"
         ),
         pytest.param(
             "checks:\n  - {id: a, points: 1}\n",
-            [f"6: checks[0]: missing required key 'kind' (expected one of: {CHECK_KINDS})"],
+            [f"6: checks[0]: missing required key 'kind' (expected one of: {ALL_KINDS})"],
             id="no-kind",
         ),
         pytest.param(
@@ -224,7 +228,7 @@ def test_loaded_rubric_is_frozen() -> None:
 def test_check_is_the_discriminated_union() -> None:
     members = typing.get_args(typing.get_args(Check)[0])
     kinds = [m.model_fields["kind"].default for m in members]
-    assert kinds == CHECK_KINDS.split(", ")
+    assert kinds == ALL_KINDS.split(", ")
 
 
 # --- JSON schema ---------------------------------------------------------------------
@@ -240,7 +244,7 @@ def test_schema_is_json_with_dialect_and_title() -> None:
 
 def test_schema_lists_check_kinds_in_discriminator_and_one_of() -> None:
     items = rubric_json_schema()["properties"]["checks"]["items"]
-    kinds = set(CHECK_KINDS.split(", "))
+    kinds = set(ALL_KINDS.split(", "))
     assert items["discriminator"]["propertyName"] == "kind"
     assert set(items["discriminator"]["mapping"]) == kinds
     refs = {option["$ref"] for option in items["oneOf"]}
