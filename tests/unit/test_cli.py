@@ -13,6 +13,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 COMMANDS = [
     [],
     ["grade"],
+    ["reference"],
     ["rubric"],
     ["rubric", "validate"],
     ["rubric", "schema"],
