@@ -308,6 +308,8 @@ def _summary(report: GradeReport) -> Table:
     measured = _metrics_phrase(report)
     if measured:
         grid.add_row("Measured:", Text(measured))
+    if report.reference is not None:
+        grid.add_row("Reference:", Text(_reference_phrase(report)))
     if report.graded_model:
         grid.add_row("Model:", Text(_one_line(report.graded_model)))
     execution = _execution(report)
@@ -329,6 +331,22 @@ def _metrics_phrase(report: GradeReport) -> str:
         trainable, total = compact(m.trainable_params), compact(m.total_params)
         parts.append(f"params {trainable} trainable / {total} total")
     return " · ".join(parts)
+
+
+def _reference_phrase(report: GradeReport) -> str:
+    ref = report.reference
+    if ref is None:
+        return ""
+    parts = [
+        f"{label} {_fixed(value, signed=signed)}"
+        for label, value, signed in (
+            ("test acc", ref.test_accuracy, False),
+            ("train acc", ref.train_accuracy, False),
+            ("gap", ref.overfitting_gap, True),
+        )
+        if value is not None
+    ]
+    return " · ".join(parts) or "no measurement"
 
 
 def _execution(report: GradeReport) -> RenderableType | None:

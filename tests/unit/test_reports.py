@@ -36,6 +36,7 @@ from autograder.results import (
     ExecutionSummary,
     GradeReport,
     Metrics,
+    ReferenceSummary,
     RubricInfo,
     SkippedCell,
     SubmissionInfo,
@@ -568,3 +569,14 @@ def test_class_table_keeps_ids_whole(width: int) -> None:
     pieces = [(line.split() or [""])[0] for line in lines[first : first + 3]]
     assert "".join(pieces) == long_id
     assert squeezed_lines(text) == []
+
+
+def test_reference_line_shows_the_reference_measurements() -> None:
+    reference = ReferenceSummary(
+        test_accuracy=0.682, train_accuracy=0.83, overfitting_gap=0.148, duration_s=3.0,
+        cache_key="k",
+    )  # fmt: skip
+    report = full_marks().model_copy(update={"reference": reference})
+    text = render(render_submission, report, width=120)
+    assert "Reference: test acc 0.6820 · train acc 0.8300 · gap +0.1480" in text
+    assert "Reference:" not in render(render_submission, full_marks(), width=120)
