@@ -7,13 +7,16 @@ message and an exit code.  Anything else escaping a stage is a bug.
 
     AutograderError                 base; ``str(err)`` is the one-line message
     ├── UsageError                  bad command-line combination (exit 2)
+    │   ├── ZipRefusedError         an LMS zip is unsafe or unreadable (names the zip)
+    │   └── OverridesError          the instructor's overrides file is invalid
     ├── RubricError                 rubric file unreadable or invalid (exit 2)
     ├── DatasetError                unknown dataset, or data that cannot be loaded
     ├── SubmissionError             one submission cannot be graded at all
     │   └── InvalidSubmissionError  malformed notebook / script (status "invalid")
     ├── ExecutionError              the kernel could not be started or driven
     ├── EvaluationError             an exported model could not be loaded/measured
-    └── ReferenceSolutionError      the rubric's reference solution cannot be trained
+    ├── ReferenceSolutionError      the rubric's reference solution cannot be trained
+    └── StoreError                  the batch results store cannot be opened or written
 """
 
 from __future__ import annotations
@@ -68,3 +71,25 @@ class ReferenceSolutionError(AutograderError):
 
     An instructor's problem, not a student's: relative thresholds cannot be set without it.
     """
+
+
+class ZipRefusedError(UsageError):
+    """A zip is refused: path traversal, links, absolute paths, or past the size caps."""
+
+
+class OverridesError(UsageError):
+    """An overrides file cannot be read or does not validate.
+
+    ``problems`` holds one line per problem, each prefixed with ``file:line``.
+    """
+
+    def __init__(self, path: Path | str, problems: list[str]) -> None:
+        self.path = Path(path)
+        self.problems = problems
+        first = problems[0] if problems else "invalid overrides file"
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{first}{more}")
+
+
+class StoreError(AutograderError):
+    """The results store (SQLite) cannot be opened, read or written."""
