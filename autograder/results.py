@@ -38,6 +38,13 @@ class SubmissionInfo(_Data):
     id: str = Field(description="Submission id (file or folder name without suffix).")
     path: str = Field(description="Path of the graded file.")
     sha256: str | None = Field(description="SHA-256 of the graded file; null if unreadable.")
+    student_id: str | None = Field(
+        default=None, description="The LMS's student id (Moodle participant, Canvas user)."
+    )
+    display_name: str | None = Field(
+        default=None, description="The student's name as the LMS wrote it, else the file name."
+    )
+    late: bool = Field(default=False, description="The LMS marked the submission as late.")
 
 
 class RubricInfo(_Data):
@@ -112,6 +119,15 @@ class LearningCurves(_Data):
     )
 
 
+class OverrideApplied(_Data):
+    """An instructor's manual adjustment of one check's points."""
+
+    check: str = Field(description="The rubric check id.")
+    points: float = Field(description="Points awarded by the instructor.")
+    previous_points: float = Field(description="Points the grader had given.")
+    comment: str = Field(description="The instructor's reason, shown in every export.")
+
+
 class GradeReport(_Data):
     """The result of grading one submission: result.json."""
 
@@ -137,6 +153,9 @@ class GradeReport(_Data):
     )
     curves: LearningCurves | None = Field(
         default=None, description="Learning curves of the graded model and the reference."
+    )
+    overrides: list[OverrideApplied] = Field(
+        default_factory=list, description="Manual adjustments applied on top of the grader's."
     )
 
 
