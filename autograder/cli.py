@@ -7,41 +7,32 @@ scores); 1 a grading run could not complete; 2 bad usage, rubric or data setting
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from autograder import __version__
+from autograder.batch import STORE_FILE, DaskExecutor, Executor, LocalExecutor, ResultStore
+from autograder.batch.grader import WorkerGrade, data_info, failure_fn, run_identity
+from autograder.batch.runner import default_jobs, plan_batch, run_batch, threads_per_kernel
 from autograder.datasets.base import DataOptions
-from autograder.errors import (
-    AutograderError,
-    DatasetError,
-    ReferenceSolutionError,
-    RubricError,
-    UsageError,
-)
-from autograder.reference.cache import ReferenceOutcome, cache_dir, lookup
+from autograder.errors import AutograderError, DatasetError, RubricError, UsageError
+from autograder.grading import GradeOptions
+from autograder.overrides import apply_overrides, load_overrides
 from autograder.reports.console import render_class_table, render_submission
-from autograder.reports.json_report import result_json_schema, write_result, write_summary
-from autograder.reports.reference import render_reference
-from autograder.results import ClassSummary, GradeReport
-from autograder.rubric import load_rubric, rubric_json_schema
-from autograder.submissions import Submission, discover
-
-if TYPE_CHECKING:
-    from autograder.grading import Prepared
-
-# The grading pipeline (nbclient, jupyter_client, zmq) is imported inside the commands
-# that run kernels: `reference` on a warm cache, `rubric` and `schema` must answer fast.
+from autograder.reports.exports import FORMATS, parse_formats, write_exports
+from autograder.reports.json_report import result_json_schema
+from autograder.reports.progress import BatchProgress
+from autograder.results import ClassSummary
+from autograder.rubric import LoadedRubric, load_rubric, rubric_json_schema
+from autograder.submissions import discover
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -68,6 +59,13 @@ class DataChoice(str, Enum):
 
     real = "real"
     synthetic = "synthetic"
+
+
+class ExecutorChoice(str, Enum):
+    """--executor values."""
+
+    local = "local"
+    dask = "dask"
 
 
 @contextlib.contextmanager
@@ -137,119 +135,116 @@ def grade(
     keep_jobs: Annotated[
         bool, typer.Option(help="Keep each submission's scratch dir (for debugging).")
     ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=0, help="Submissions graded at once; 0: what the machine can take."
+        ),
+    ] = 0,
+    force: Annotated[
+        bool, typer.Option(help="Grade again even the submissions already in the results store.")
+    ] = False,
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help=f"Outputs, repeatable or comma-separated: {', '.join(FORMATS)} "
+            "(default: console; result.json/summary.json are always written).",
+        ),
+    ] = None,
+    executor: Annotated[
+        ExecutorChoice,
+        typer.Option(help="local: this machine; dask: tasks on a Dask cluster (autograder[dask])."),
+    ] = ExecutorChoice.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler address, e.g. tcp://host:8786 (default: an in-process cluster)."
+        ),
+    ] = None,
+    overrides: Annotated[
+        Path | None,
+        typer.Option(help="Instructor YAML adjusting a check's points for a student."),
+    ] = None,
+    assignment: Annotated[
+        str | None,
+        typer.Option(help="Assignment column for canvas-csv (default: the rubric title)."),
+    ] = None,
 ) -> None:
-    """Run each submission in its own kernel, measure its model, and score it."""
-    from autograder.grading import GradeOptions, prepare  # noqa: PLC0415  # see top
+    """Run each submission in its own kernel, measure its model, and score it.
 
+    Results are kept in OUT/results.sqlite: re-running grades only new or changed
+    submissions, and an interrupted batch resumes where it stopped.
+    """
     loaded = load_rubric(rubric)
-    submissions = discover(path)
+    chosen = parse_formats(formats or ["console"])
+    manual = load_overrides(overrides) if overrides is not None else None
+    if scheduler is not None and executor is not ExecutorChoice.dask:
+        raise UsageError("--scheduler needs --executor dask")
+    submissions = discover(path, out / "unpacked")
+    out.mkdir(parents=True, exist_ok=True)
     options = GradeOptions(
         data=DataOptions(source=data.value, fraction=fraction),
         timeout_s=timeout,
         seed=seed,
         keep_jobs=keep_jobs,
     )
-    out.mkdir(parents=True, exist_ok=True)
-    _warm_up_tensorflow(out / "grader.log")
-    # A fresh copy of the data for this batch's kernels: a shared cache could serve
-    # arrays from another version of the generator than the grader measures with.
-    with tempfile.TemporaryDirectory(prefix="autograder-data-") as data_dir:
-        prepared = _with_reference(prepare(loaded, options, Path(data_dir)))
-        reports = _grade_all(submissions, prepared, out)
-    write_summary(
-        out, ClassSummary(rubric=reports[0].rubric, data=prepared.data_info, submissions=reports)
+    identity = run_identity(loaded, options, __version__)
+    with ResultStore(out / STORE_FILE) as store:
+        plan = plan_batch(submissions, identity=identity, store=store, force=force)
+        workers = min(jobs or default_jobs(), max(1, len(plan.pending)))
+        # Each kernel gets its share of the cores, so N kernels never oversubscribe them.
+        options = options.model_copy(update={"threads": threads_per_kernel(workers)})
+        grade_fn = WorkerGrade(loaded, options)
+        if plan.pending and scheduler is None:  # grading happens in this process
+            # Load TensorFlow and the grader's data before the bar starts (and only
+            # when something needs grading: a re-run of a graded batch takes a second).
+            _warm_up_tensorflow(out / "grader.log")
+            grade_fn.prepared()
+        with BatchProgress(_err) as progress:
+            outcome = run_batch(
+                submissions,
+                grade=grade_fn,
+                failed=failure_fn(loaded, options),
+                identity=identity,
+                store=store,
+                executor=_executor(executor, scheduler, workers, loaded, options),
+                force=force,
+                progress=progress,
+                plan=plan,
+            )
+    reports = outcome.reports
+    if manual is not None:
+        reports = apply_overrides(manual, reports)
+    summary = ClassSummary(
+        rubric=reports[0].rubric, data=data_info(loaded, options), submissions=reports
     )
+    # OUT/ is rebuilt from the store on every run, so it is complete after a resume.
+    write_exports(out, summary, ["json", *chosen], assignment or loaded.rubric.title)
+    if "console" in chosen:
+        for report in reports:
+            render_submission(report, _out)
     render_class_table(reports, _out)
-    _out.print(f"Results written to {out}/")
-
-
-def _with_reference(prepared: Prepared) -> Prepared:
-    """Attach the reference's measurements; train it first when thresholds need it."""
-    rubric = prepared.rubric.rubric
-    if rubric.reference is None:
-        return prepared
-    needed = bool(rubric.relative_checks)
-    options = prepared.options
-    try:
-        outcome = lookup(prepared.rubric, options.data, options.seed)
-        if outcome is None and needed:
-            outcome = _train_reference(prepared, "the rubric's thresholds need it")
-    except ReferenceSolutionError:
-        if needed:
-            raise
-        return prepared  # only the reference's learning curves are lost
-    return dataclasses.replace(prepared, reference=outcome.record if outcome else None)
-
-
-def _train_reference(prepared: Prepared, why: str) -> ReferenceOutcome:
-    from autograder.reference.train import train_reference  # noqa: PLC0415  # see top
-
-    _err.print(f"reference: no cached run for these settings ({why}); training it now…")
-    with _err.status("training the reference solution…"):
-        outcome = train_reference(prepared)
-    summary = outcome.record.summary
-    accuracy = "n/a" if summary.test_accuracy is None else f"{summary.test_accuracy:.4f}"
-    _err.print(
-        f"reference: trained in {summary.duration_s:.1f} s, test accuracy {accuracy}; "
-        f"cached at {outcome.path}",
+    _out.print(
+        f"{outcome.graded} graded now, {outcome.reused} reused from {out / STORE_FILE}, "
+        f"{outcome.invalid} with nothing to run; results written to {out}/",
         markup=False,
     )
-    return outcome
 
 
-@app.command()
-def reference(
-    rubric: Annotated[Path, typer.Option("--rubric", "-r", help="The rubric YAML file.")],
-    data: Annotated[
-        DataChoice,
-        typer.Option(help="real: Keras' dataset cache; synthetic: offline stand-ins."),
-    ] = DataChoice.real,
-    fraction: Annotated[
-        float,
-        typer.Option(min=0.0001, max=1.0, help="Train and measure on this fraction of the data."),
-    ] = 1.0,
-    seed: Annotated[int, typer.Option(help="Seed for Python, NumPy and Keras.")] = 0,
-    timeout: Annotated[
-        float | None,
-        typer.Option(min=1.0, help="Seconds the reference may run (default: the rubric's)."),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Retrain even when the cache has an entry.")
-    ] = False,
-) -> None:
-    """Retrain the rubric's reference solution in the seeded environment, or show its cache.
-
-    The measurements are cached under the user cache dir (XDG_CACHE_HOME on Linux),
-    keyed by rubric, reference file, seed, data, TensorFlow/Keras versions and device.
-    """
-    loaded = load_rubric(rubric)
-    data_options = DataOptions(source=data.value, fraction=fraction)
-    # A warm cache answers without TensorFlow, the dataset or nbclient: all cost seconds.
-    outcome = None if force else lookup(loaded, data_options, seed)
-    if outcome is None:
-        from autograder.grading import GradeOptions, prepare  # noqa: PLC0415  # see top
-
-        options = GradeOptions(data=data_options, timeout_s=timeout, seed=seed)
-        log = cache_dir() / "grader.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        _warm_up_tensorflow(log)
-        with tempfile.TemporaryDirectory(prefix="autograder-data-") as data_dir:
-            prepared = prepare(loaded, options, Path(data_dir))
-            outcome = _train_reference(prepared, "--force" if force else "first run")
-    render_reference(outcome.record, outcome.path, from_cache=outcome.from_cache, console=_out)
-
-
-def _grade_all(submissions: list[Submission], prepared: Prepared, out: Path) -> list[GradeReport]:
-    from autograder.grading import grade_submission  # noqa: PLC0415  # see top
-
-    reports: list[GradeReport] = []
-    for index, submission in enumerate(submissions, start=1):
-        with _err.status(f"[{index}/{len(submissions)}] grading {submission.id}…"):
-            report = grade_submission(submission, prepared)
-        write_result(out, report)
-        render_submission(report, _out)
-        reports.append(report)
-    return reports
+def _executor(
+    choice: ExecutorChoice,
+    scheduler: str | None,
+    jobs: int,
+    rubric: LoadedRubric,
+    options: GradeOptions,
+) -> Executor:
+    if choice is ExecutorChoice.dask:
+        return DaskExecutor(scheduler, local_workers=jobs)
+    total = options.timeout_s or rubric.rubric.timeouts.total_s
+    # The runner enforces the time limit itself; this only catches a grader that hangs.
+    return LocalExecutor(jobs, deadline_s=total * 1.5 + 120)
 
 
 @rubric_app.command("validate")

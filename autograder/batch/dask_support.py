@@ -10,16 +10,29 @@ from autograder.errors import UsageError
 
 
 @contextlib.contextmanager
-def client_for(scheduler: str | object) -> Iterator[Any]:
-    """A Dask client for a scheduler address, or the given client (left open)."""
+def client_for(scheduler: str | object | None, local_workers: int = 1) -> Iterator[Any]:
+    """A Dask client for a scheduler address, or the given client (left open), or
+    (``None``) an in-process cluster with ``local_workers`` threads."""
     try:
-        from distributed import Client  # noqa: PLC0415  # optional extra, imported on use
+        from distributed import Client, LocalCluster  # noqa: PLC0415  # optional extra
     except ImportError:
         raise UsageError(
             "--executor dask needs the optional extra: pip install 'autograder[dask]'"
         ) from None
     if isinstance(scheduler, Client):
         yield scheduler
+        return
+    if scheduler is None:
+        with (
+            LocalCluster(
+                n_workers=1,
+                threads_per_worker=local_workers,
+                processes=False,
+                dashboard_address=None,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            yield client
         return
     try:
         client = Client(str(scheduler), timeout=30)

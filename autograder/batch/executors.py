@@ -119,18 +119,20 @@ class DaskExecutor:
 
     ``grade`` must be picklable and able to run on a worker: see
     :class:`autograder.batch.runner.WorkerGrade`.  Workers need the submissions at the
-    same paths (a shared file system) unless the cluster is local.
+    same paths (a shared file system) unless the cluster is local.  Without a
+    scheduler, an in-process cluster with ``local_workers`` threads is started.
     """
 
-    def __init__(self, scheduler: str | object) -> None:
+    def __init__(self, scheduler: str | object | None, local_workers: int = 1) -> None:
         self.scheduler = scheduler
+        self.local_workers = local_workers
 
     def run(
         self, grade: GradeFn, submissions: Sequence[Submission], failed: FailFn
     ) -> Iterator[Outcome]:
         from autograder.batch.dask_support import client_for  # noqa: PLC0415  # optional extra
 
-        with client_for(self.scheduler) as client:
+        with client_for(self.scheduler, self.local_workers) as client:
             from distributed import as_completed  # noqa: PLC0415  # optional extra
 
             futures = {
