@@ -140,7 +140,7 @@ def _folder_submission(
 def _canvas_submissions(folder: Path) -> list[Submission]:
     """Files named ``name[_late]_userid_subid_file`` grouped by user id."""
     groups: dict[str, list[tuple[Path, Identity]]] = {}
-    for entry in folder.iterdir():
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name.casefold()):
         ident = canvas_identity(entry.name)
         if ident is not None and ident.student_id is not None and not _ignored(entry):
             groups.setdefault(ident.student_id, []).append((entry, ident))
@@ -176,7 +176,9 @@ def _canvas_submissions(folder: Path) -> list[Submission]:
 
 def _lms_folder(folder: Path, unpack_dir: Path | None) -> list[Submission] | None:
     """Submissions of an unpacked LMS export, or None when ``folder`` is not one."""
-    entries = [e for e in folder.iterdir() if not _ignored(e)]
+    entries = sorted(
+        (e for e in folder.iterdir() if not _ignored(e)), key=lambda p: p.name.casefold()
+    )
     moodle = [(e, moodle_identity(e.name)) for e in entries if e.is_dir()]
     if moodle and any(ident is not None for _, ident in moodle):
         subs = []

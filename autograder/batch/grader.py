@@ -1,11 +1,14 @@
 """The real grade function for a batch, and its identity in the results store.
 
 Kept apart from :mod:`autograder.batch.runner` so that the batch machinery imports
-nothing of the grading pipeline (and its TensorFlow-heavy dependencies).
+nothing of the grading pipeline.  Nothing here loads data until a submission is
+actually graded: a re-run whose results are all in the store starts in a second.
 """
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -13,33 +16,34 @@ from pathlib import Path
 
 from autograder.batch.executors import FailFn
 from autograder.batch.store import RunIdentity
-from autograder.grading import (
-    GradeOptions,
-    Prepared,
-    error_report,
-    grade_submission,
-    invalid_report,
-    prepare,
-)
-from autograder.results import GradeReport
+from autograder.grading import GradeOptions, Prepared, grade_submission, prepare
+from autograder.results import DataInfo, GradeReport, RubricInfo, SubmissionInfo
 from autograder.rubric import LoadedRubric
 from autograder.submissions import Submission
 
 
-def run_identity(prepared: Prepared, version: str) -> RunIdentity:
-    data = prepared.data_info
+def data_info(rubric: LoadedRubric, options: GradeOptions) -> DataInfo:
+    return DataInfo(
+        source=options.data.source,
+        fraction=options.data.fraction,
+        dataset=rubric.rubric.dataset.name,
+    )
+
+
+def run_identity(rubric: LoadedRubric, options: GradeOptions, version: str) -> RunIdentity:
+    data = data_info(rubric, options)
     return RunIdentity(
-        rubric_sha256=prepared.rubric.sha256,
+        rubric_sha256=rubric.sha256,
         data_source=data.source,
         fraction=data.fraction,
         dataset=data.dataset,
-        seed=prepared.options.seed,
-        timeout_s=prepared.options.timeout_s,
+        seed=options.seed,
+        timeout_s=options.timeout_s,
         grader_version=version,
     )
 
 
-def failure_fn(prepared: Prepared) -> FailFn:
+def failure_fn(rubric: LoadedRubric, options: GradeOptions) -> FailFn:
     """Results for submissions the grader could not grade at all.
 
     A submission's own ``problem`` (no notebook, a refused zip) is ``invalid``; the
@@ -47,32 +51,46 @@ def failure_fn(prepared: Prepared) -> FailFn:
     """
 
     def failed(sub: Submission, message: str) -> GradeReport:
-        if sub.problem is not None:
-            return invalid_report(sub, prepared, message)
-        return error_report(sub, prepared, message)
+        return GradeReport(
+            submission=SubmissionInfo(id=sub.id, path=str(sub.path), sha256=sub.sha256),
+            rubric=RubricInfo(id=rubric.rubric.id, sha256=rubric.sha256),
+            data=data_info(rubric, options),
+            status="invalid" if sub.problem is not None else "error",
+            message=message,
+            score=0.0,
+            max_score=rubric.rubric.max_points,
+        )
 
     return failed
 
 
-_worker_prepared: dict[str, Prepared] = {}
-_worker_lock = threading.Lock()
+_prepared: dict[str, Prepared] = {}
+_lock = threading.Lock()
+
+
+def _remove_later(folder: Path) -> None:
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
 
 
 @dataclass(frozen=True)
 class WorkerGrade:
-    """A picklable grade function for remote workers: each worker process loads the
-    grader's data once (into its own temp dir) and reuses it for every task."""
+    """A picklable grade function (local threads and Dask workers alike).
+
+    The first call in a process loads the grader's data and writes a fresh copy for
+    the kernels into a temporary folder (removed at exit); later calls reuse them.
+    """
 
     rubric: LoadedRubric
     options: GradeOptions
 
-    def _prepared(self) -> Prepared:
+    def prepared(self) -> Prepared:
         key = f"{self.rubric.sha256}:{self.options.model_dump_json()}"
-        with _worker_lock:
-            if key not in _worker_prepared:
-                cache = Path(tempfile.mkdtemp(prefix="autograder-worker-data-"))
-                _worker_prepared[key] = prepare(self.rubric, self.options, cache)
-            return _worker_prepared[key]
+        with _lock:
+            if key not in _prepared:
+                cache = Path(tempfile.mkdtemp(prefix="autograder-data-"))
+                _remove_later(cache)
+                _prepared[key] = prepare(self.rubric, self.options, cache)
+            return _prepared[key]
 
     def __call__(self, sub: Submission) -> GradeReport:
-        return grade_submission(sub, self._prepared())
+        return grade_submission(sub, self.prepared())

@@ -22,7 +22,8 @@ _BYTES_PER_KERNEL = 1536 * 1024**2
 class Progress(Protocol):
     """What a batch tells its caller while it runs (a Rich bar, a log, a test)."""
 
-    def start(self, total: int, reused: int) -> None: ...
+    def start(self, total: int, skipped: int) -> None:
+        """``skipped``: already in the store, or with nothing to run."""
 
     def done(self, report: GradeReport) -> None: ...
 
@@ -33,6 +34,41 @@ class BatchOutcome:
     """One per submission, in discovery order."""
     graded: int
     reused: int
+    invalid: int
+    """Submissions with a ``problem`` (nothing to run); not stored, cheap to redo."""
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    keys: list[str]
+    pending: list[int]
+    """Indices of the submissions to grade."""
+    reused: dict[int, GradeReport]
+    invalid: list[int]
+
+
+def plan_batch(
+    submissions: Sequence[Submission],
+    *,
+    identity: RunIdentity,
+    store: ResultStore,
+    force: bool = False,
+) -> BatchPlan:
+    """Which submissions need grading and which results the store already holds."""
+    keys = [identity.key(sub.id, sub.sha256) for sub in submissions]
+    pending: list[int] = []
+    reused: dict[int, GradeReport] = {}
+    invalid: list[int] = []
+    for index, (sub, key) in enumerate(zip(submissions, keys, strict=True)):
+        if sub.problem is not None:
+            invalid.append(index)
+            continue
+        stored = None if force else store.get(key)
+        if stored is None:
+            pending.append(index)
+        else:
+            reused[index] = stored
+    return BatchPlan(keys=keys, pending=pending, reused=reused, invalid=invalid)
 
 
 def _cpus() -> int:
@@ -89,23 +125,23 @@ def run_batch(
     executor: Executor,
     force: bool = False,
     progress: Progress | None = None,
+    plan: BatchPlan | None = None,
 ) -> BatchOutcome:
-    """Grade what the store does not already hold; store each result as it arrives."""
-    keys = [identity.key(sub.id, sub.sha256) for sub in submissions]
-    results: dict[int, GradeReport] = {}
-    pending: list[int] = []
-    for index, (sub, key) in enumerate(zip(submissions, keys, strict=True)):
-        if sub.problem is not None:
-            results[index] = with_identity(failed(sub, sub.problem), sub)
-            continue
-        stored = None if force else store.get(key)
-        if stored is None:
-            pending.append(index)
-        else:
-            results[index] = stored
-    reused = len(submissions) - len(pending)
+    """Grade what the store does not already hold; store each result as it arrives.
+
+    ``plan`` is :func:`plan_batch`'s answer when the caller already asked for it.
+    """
+    if plan is None:
+        plan = plan_batch(submissions, identity=identity, store=store, force=force)
+    results = {
+        i: with_identity(failed(submissions[i], submissions[i].problem or ""), submissions[i])
+        for i in plan.invalid
+    }
+    results.update(plan.reused)
+    pending = plan.pending
+    keys = plan.keys
     if progress is not None:
-        progress.start(len(submissions), reused)
+        progress.start(len(submissions), len(plan.reused) + len(plan.invalid))
     position = {id(submissions[i]): i for i in pending}
     todo = [submissions[i] for i in pending]
     for sub, graded, ok in executor.run(grade, todo, failed):
@@ -119,5 +155,6 @@ def run_batch(
     return BatchOutcome(
         reports=[results[i] for i in range(len(submissions))],
         graded=len(pending),
-        reused=reused,
+        reused=len(plan.reused),
+        invalid=len(plan.invalid),
     )

@@ -35,11 +35,14 @@ class BatchProgress:
         )
         self._task: TaskID | None = None
 
-    def start(self, total: int, reused: int) -> None:
-        # Reused results count as done but must not make the ETA look faster.
-        self._task = self._bar.add_task("grading", total=max(1, total - reused), last="")
-        if reused:
-            self._bar.console.print(f"{reused} unchanged submissions reused from the store")
+    def start(self, total: int, skipped: int) -> None:
+        # Skipped submissions are not in the bar: they would make the ETA look faster.
+        self._task = self._bar.add_task("grading", total=total - skipped, last="")
+        if skipped:
+            self._bar.console.print(
+                f"{skipped} of {total} submissions need no grading "
+                "(unchanged results in the store, or nothing to run)"
+            )
 
     def done(self, report: GradeReport) -> None:
         if self._task is not None:
