@@ -1,0 +1,144 @@
+"""`autograder grade` on a batch, end to end through the CLI with a fake grader (no kernels)."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from batch_fakes import report_for
+
+from autograder import cli
+from autograder.batch import grader
+from autograder.cli import main
+from autograder.grading import Prepared
+from autograder.submissions import Submission
+
+ROOT = Path(__file__).resolve().parents[2]
+RUBRIC = ROOT / "rubrics" / "fashion-mnist.yaml"
+ZIPS = ROOT / "tests" / "fixtures" / "zips"
+OVERRIDES = ROOT / "tests" / "fixtures" / "overrides"
+NB = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+
+
+@pytest.fixture
+def graded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Replace TensorFlow, the data and the kernels with an instant fake grader."""
+    calls: list[str] = []
+
+    def fake_grade(sub: Submission, prepared: Prepared) -> object:
+        calls.append(sub.id)
+        return report_for(sub)
+
+    monkeypatch.setattr(grader, "grade_submission", fake_grade)
+    monkeypatch.setattr(grader.WorkerGrade, "prepared", lambda self: None)
+    monkeypatch.setattr(cli, "_warm_up_tensorflow", lambda log: None)
+    return calls
+
+
+def _batch(tmp_path: Path) -> Path:
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for name in ("ana", "beto", "carla"):
+        (batch / f"{name}.ipynb").write_text(NB)
+    with zipfile.ZipFile(batch / "moodle.zip", "w") as zf:
+        zf.writestr("Íñigo Çelik_7_assignsubmission_file_/tarea.ipynb", NB)
+        zf.writestr("Sin Entrega_8_assignsubmission_file_/notas.txt", "")
+    return batch
+
+
+def _grade(tmp_path: Path, *extra: str) -> int:
+    return main(
+        [
+            "grade", str(tmp_path / "batch"), "--rubric", str(RUBRIC), "--data", "synthetic",
+            "--out", str(tmp_path / "out"), "--jobs", "2", *extra,
+        ]
+    )  # fmt: skip
+
+
+def test_batch_grades_reuses_and_forces(
+    tmp_path: Path, graded: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _batch(tmp_path)
+    assert _grade(tmp_path, "--format", "csv,markdown", "-f", "junit") == 0
+    assert sorted(graded) == ["ana", "beto", "carla", "Íñigo Çelik_7"]
+    out = tmp_path / "out"
+    for name in ("gradebook.csv", "summary.md", "junit.xml", "summary.json", "results.sqlite"):
+        assert (out / name).exists(), name
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    ids = [s["submission"]["id"] for s in summary["submissions"]]
+    assert ids == ["ana", "beto", "carla", "Sin Entrega_8", "Íñigo Çelik_7"]
+    inigo = summary["submissions"][-1]["submission"]
+    assert (inigo["student_id"], inigo["display_name"]) == ("7", "Íñigo Çelik")
+    assert summary["submissions"][3]["status"] == "invalid"
+    assert "4 graded now, 0 reused" in capsys.readouterr().out
+
+    # OUT/ is rebuilt from the store: a deleted result comes back without regrading.
+    (out / "ana" / "result.json").unlink()
+    assert _grade(tmp_path) == 0
+    assert len(graded) == 4
+    assert (out / "ana" / "result.json").exists()
+    assert "0 graded now, 4 reused" in capsys.readouterr().out
+
+    (tmp_path / "batch" / "beto.ipynb").write_text(NB.replace("[]", "[] "))
+    assert _grade(tmp_path) == 0
+    assert graded[-1] == "beto"
+    assert _grade(tmp_path, "--force") == 0
+    assert len(graded) == 9
+
+
+def test_overrides_show_in_the_exports(tmp_path: Path, graded: list[str]) -> None:
+    _batch(tmp_path)
+    overrides = tmp_path / "overrides.yaml"
+    overrides.write_text(
+        "overrides:\n  - {student: '7', check: test-accuracy, points: 1, comment: Revisado}\n",
+        encoding="utf-8",
+    )
+    # The fake grader's checks are acc/gap; this rubric's ids do not exist there.
+    assert _grade(tmp_path, "--overrides", str(overrides)) == 2
+    overrides.write_text(
+        "overrides:\n  - {student: '7', check: acc, points: 0.25, comment: Revisado}\n",
+        encoding="utf-8",
+    )
+    assert _grade(tmp_path, "--overrides", str(overrides), "-f", "moodle-csv") == 0
+    moodle = (tmp_path / "out" / "moodle-grades.csv").read_text("utf-8")
+    assert "Participant 7,Íñigo Çelik,,Submitted for grading,0.25,2," in moodle
+    assert "override acc: Revisado" in moodle
+    stored = json.loads((tmp_path / "out" / "Íñigo Çelik_7" / "result.json").read_text("utf-8"))
+    assert stored["overrides"][0]["comment"] == "Revisado"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "xls"], "unknown --format 'xls'"),
+        (["--scheduler", "tcp://h:8786"], "--scheduler needs --executor dask"),
+        (["--overrides", str(OVERRIDES / "missing_comment.yaml")], "missing_comment.yaml:2:"),
+    ],
+)
+def test_bad_batch_options_are_one_line_exit_2(
+    tmp_path: Path,
+    graded: list[str],
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
+) -> None:
+    _batch(tmp_path)
+    assert _grade(tmp_path, *args) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert message in err
+    assert graded == []
+
+
+def test_unsafe_zip_is_refused_naming_it(
+    tmp_path: Path, graded: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    batch = _batch(tmp_path)
+    (batch / "evil.zip").write_bytes((ZIPS / "traversal.zip").read_bytes())
+    assert _grade(tmp_path) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "evil.zip: refused: entry '../../evil.py' escapes the archive" in err
+    assert graded == []
