@@ -84,11 +84,10 @@ class OverridesError(UsageError):
     """
 
     def __init__(self, path: Path | str, problems: list[str]) -> None:
-        self.path = Path(path)
-        self.problems = problems
-        first = problems[0] if problems else "invalid overrides file"
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(f"{first}{more}")
+        self.path, self.problems = Path(path), problems
+        # The CLI prints one line: the first problem and how many more there are.
+        tail = f" (and {len(problems) - 1} more)" * (len(problems) > 1)
+        super().__init__((problems or [f"{path}: invalid overrides file"])[0] + tail)
 
 
 class StoreError(AutograderError):

@@ -9,20 +9,25 @@ import sys
 import textwrap
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from batch_fakes import IDENTITY, RecordingGrade, failed_report, make_batch, report_for
 
-from autograder.batch import DaskExecutor, LocalExecutor, ResultStore, run_batch
+from autograder.batch import DaskExecutor, Executor, LocalExecutor, ResultStore, run_batch
 from autograder.batch.runner import default_jobs, threads_per_kernel
 from autograder.results import GradeReport
 from autograder.submissions import Submission
 
 
 def _run(
-    subs: list[Submission], store: ResultStore, grade: RecordingGrade, **kw: object
+    subs: list[Submission],
+    store: ResultStore,
+    grade: Callable[[Submission], GradeReport],
+    executor: Executor | None = None,
+    **kw: object,
 ) -> list[GradeReport]:
     outcome = run_batch(
         subs,
@@ -30,7 +35,7 @@ def _run(
         failed=failed_report,
         identity=IDENTITY,
         store=store,
-        executor=LocalExecutor(jobs=2),
+        executor=executor or LocalExecutor(jobs=2),
         **kw,  # type: ignore[arg-type]  # force/progress only
     )
     return outcome.reports
@@ -74,14 +79,7 @@ def test_a_failing_submission_does_not_stop_the_others(tmp_path: Path) -> None:
         return good(sub)
 
     with ResultStore(tmp_path / "results.sqlite") as store:
-        reports = run_batch(
-            subs,
-            grade=grade,
-            failed=failed_report,
-            identity=IDENTITY,
-            store=store,
-            executor=LocalExecutor(jobs=1),
-        ).reports
+        reports = _run(subs, store, grade, LocalExecutor(jobs=1))
         assert [r.status for r in reports] == ["graded", "error", "graded"]
         assert reports[1].message == "RuntimeError: grader bug"
         # The failure is not stored: the next run tries that submission again.
@@ -100,14 +98,7 @@ def test_a_hanging_submission_is_given_up_after_the_deadline(tmp_path: Path) -> 
 
     with ResultStore(tmp_path / "results.sqlite") as store:
         start = time.monotonic()
-        reports = run_batch(
-            subs,
-            grade=grade,
-            failed=failed_report,
-            identity=IDENTITY,
-            store=store,
-            executor=LocalExecutor(jobs=1, deadline_s=0.5),
-        ).reports
+        reports = _run(subs, store, grade, LocalExecutor(jobs=1, deadline_s=0.5))
         elapsed = time.monotonic() - start
     release.set()
     assert elapsed < 10
@@ -206,14 +197,7 @@ def test_dask_executor_on_a_local_cluster(tmp_path: Path) -> None:
         distributed.Client(cluster) as client,
         ResultStore(tmp_path / "results.sqlite") as store,
     ):
-        reports = run_batch(
-            subs,
-            grade=grade_or_fail,
-            failed=failed_report,
-            identity=IDENTITY,
-            store=store,
-            executor=DaskExecutor(client),
-        ).reports
+        reports = _run(subs, store, grade_or_fail, DaskExecutor(client))
         assert store.count() == 2
     assert [r.status for r in reports] == ["graded", "graded", "error"]
     assert reports[2].message == "ValueError: worker-side failure"
