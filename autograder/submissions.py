@@ -174,6 +174,19 @@ def _canvas_submissions(folder: Path) -> list[Submission]:
     return subs
 
 
+def _moodle_submissions(
+    folders: list[tuple[Path, Identity | None]], unpack_dir: Path | None
+) -> list[Submission]:
+    """One submission per student: Moodle gives a folder per plugin (file, onlinetext),
+    so the first of a student's folders that holds a notebook is the one graded."""
+    by_student: dict[str, list[Submission]] = {}
+    for entry, ident in folders:
+        sub = _folder_submission(entry, ident, unpack_dir)
+        if sub is not None:
+            by_student.setdefault(sub.student_id or sub.id, []).append(sub)
+    return [next((s for s in subs if s.problem is None), subs[0]) for subs in by_student.values()]
+
+
 def _lms_folder(folder: Path, unpack_dir: Path | None) -> list[Submission] | None:
     """Submissions of an unpacked LMS export, or None when ``folder`` is not one."""
     entries = sorted(
@@ -181,12 +194,7 @@ def _lms_folder(folder: Path, unpack_dir: Path | None) -> list[Submission] | Non
     )
     moodle = [(e, moodle_identity(e.name)) for e in entries if e.is_dir()]
     if moodle and any(ident is not None for _, ident in moodle):
-        subs = []
-        for entry, ident in moodle:
-            sub = _folder_submission(entry, ident, unpack_dir)
-            if sub is not None:
-                subs.append(sub)
-        return subs
+        return _moodle_submissions(moodle, unpack_dir)
     if any(canvas_identity(e.name) is not None for e in entries):
         return _canvas_submissions(folder)
     return None

@@ -178,8 +178,6 @@ def test_kill_9_half_way_resumes_without_loss_or_duplicates(tmp_path: Path) -> N
     assert [r.submission.id for r in reports] == [s.id for s in subs]
 
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
-@pytest.mark.filterwarnings("ignore::ResourceWarning")
 def test_dask_executor_on_a_local_cluster(tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
     subs = make_batch(tmp_path / "subs", 3)

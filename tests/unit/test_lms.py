@@ -57,6 +57,8 @@ def test_moodle_zip_with_accents_nested_zip_and_several_notebooks(tmp_path: Path
                 {"entrega/notebook.ipynb": NB}
             ),
             "Nadie_104_assignsubmission_file_/readme.txt": "no notebook here",
+            # Moodle's online-text plugin gives the same student a second folder.
+            "María Núñez_102_assignsubmission_onlinetext_/onlinetext.html": "<p>hola</p>",
         },
     )
     subs = {s.id: s for s in discover(export, tmp_path / "unpacked")}
