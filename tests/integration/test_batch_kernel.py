@@ -22,8 +22,6 @@ EXAMPLES = ROOT / "submissions" / "fashion-mnist"
 RUBRIC = ROOT / "rubrics" / "fashion-mnist.yaml"
 
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
-@pytest.mark.filterwarnings("ignore::ResourceWarning")
 def test_folder_plus_moodle_zip_on_dask_then_resume(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
