@@ -10,29 +10,43 @@ import contextlib
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from autograder import __version__
 from autograder.batch import STORE_FILE, DaskExecutor, Executor, LocalExecutor, ResultStore
-from autograder.batch.grader import WorkerGrade, data_info, failure_fn, run_identity
 from autograder.batch.runner import default_jobs, plan_batch, run_batch, threads_per_kernel
 from autograder.datasets.base import DataOptions
-from autograder.errors import AutograderError, DatasetError, RubricError, UsageError
-from autograder.grading import GradeOptions
+from autograder.errors import (
+    AutograderError,
+    DatasetError,
+    ReferenceSolutionError,
+    RubricError,
+    UsageError,
+)
 from autograder.overrides import apply_overrides, load_overrides
+from autograder.reference.cache import ReferenceOutcome, ReferenceRecord, cache_dir, lookup
 from autograder.reports.console import render_class_table, render_submission
 from autograder.reports.exports import FORMATS, parse_formats, write_exports
 from autograder.reports.json_report import result_json_schema
 from autograder.reports.progress import BatchProgress
+from autograder.reports.reference import render_reference
 from autograder.results import ClassSummary
 from autograder.rubric import LoadedRubric, load_rubric, rubric_json_schema
 from autograder.submissions import discover
+
+if TYPE_CHECKING:
+    from autograder.batch.grader import WorkerGrade
+    from autograder.grading import GradeOptions, Prepared
+
+# The grading pipeline (nbclient, jupyter_client, zmq) is imported inside the commands
+# that run kernels: `reference` on a warm cache, `rubric` and `schema` must answer fast.
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -177,6 +191,15 @@ def grade(
     Results are kept in OUT/results.sqlite: re-running grades only new or changed
     submissions, and an interrupted batch resumes where it stopped.
     """
+    # Deliberately late (see top): the grading pipeline is only needed here.
+    from autograder.batch.grader import (  # noqa: PLC0415
+        WorkerGrade,
+        data_info,
+        failure_fn,
+        run_identity,
+    )
+    from autograder.grading import GradeOptions  # noqa: PLC0415
+
     loaded = load_rubric(rubric)
     chosen = parse_formats(formats or ["console"])
     manual = load_overrides(overrides) if overrides is not None else None
@@ -190,13 +213,14 @@ def grade(
         seed=seed,
         keep_jobs=keep_jobs,
     )
-    identity = run_identity(loaded, options, __version__)
+    reference_run = _reference_record(loaded, options, WorkerGrade(loaded, options), out)
+    identity = run_identity(loaded, options, __version__, reference_run)
     with ResultStore(out / STORE_FILE) as store:
         plan = plan_batch(submissions, identity=identity, store=store, force=force)
         workers = min(jobs or default_jobs(), max(1, len(plan.pending)))
         # Each kernel gets its share of the cores, so N kernels never oversubscribe them.
         options = options.model_copy(update={"threads": threads_per_kernel(workers)})
-        grade_fn = WorkerGrade(loaded, options)
+        grade_fn = WorkerGrade(loaded, options, reference_run)
         if plan.pending and scheduler is None:  # grading happens in this process
             # Load TensorFlow and the grader's data before the bar starts (and only
             # when something needs grading: a re-run of a graded batch takes a second).
@@ -245,6 +269,84 @@ def _executor(
     total = options.timeout_s or rubric.rubric.timeouts.total_s
     # The runner enforces the time limit itself; this only catches a grader that hangs.
     return LocalExecutor(jobs, deadline_s=total * 1.5 + 120)
+
+
+def _reference_record(
+    loaded: LoadedRubric, options: GradeOptions, grade_fn: WorkerGrade, out: Path
+) -> ReferenceRecord | None:
+    """The reference run for these settings; trained first when thresholds need it."""
+    rubric = loaded.rubric
+    if rubric.reference is None:
+        return None
+    needed = bool(rubric.relative_checks)
+    try:
+        outcome = lookup(loaded, options.data, options.seed)
+        if outcome is None and needed:
+            _warm_up_tensorflow(out / "grader.log")
+            outcome = _train_reference(grade_fn.prepared(), "the rubric's thresholds need it")
+    except ReferenceSolutionError:
+        if needed:
+            raise
+        return None  # only the reference's learning curves are lost
+    return outcome.record if outcome else None
+
+
+def _train_reference(prepared: Prepared, why: str) -> ReferenceOutcome:
+    from autograder.reference.train import train_reference  # noqa: PLC0415  # see top
+
+    _err.print(f"reference: no cached run for these settings ({why}); training it now…")
+    with _err.status("training the reference solution…"):
+        outcome = train_reference(prepared)
+    summary = outcome.record.summary
+    accuracy = "n/a" if summary.test_accuracy is None else f"{summary.test_accuracy:.4f}"
+    _err.print(
+        f"reference: trained in {summary.duration_s:.1f} s, test accuracy {accuracy}; "
+        f"cached at {outcome.path}",
+        markup=False,
+    )
+    return outcome
+
+
+@app.command()
+def reference(
+    rubric: Annotated[Path, typer.Option("--rubric", "-r", help="The rubric YAML file.")],
+    data: Annotated[
+        DataChoice,
+        typer.Option(help="real: Keras' dataset cache; synthetic: offline stand-ins."),
+    ] = DataChoice.real,
+    fraction: Annotated[
+        float,
+        typer.Option(min=0.0001, max=1.0, help="Train and measure on this fraction of the data."),
+    ] = 1.0,
+    seed: Annotated[int, typer.Option(help="Seed for Python, NumPy and Keras.")] = 0,
+    timeout: Annotated[
+        float | None,
+        typer.Option(min=1.0, help="Seconds the reference may run (default: the rubric's)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Retrain even when the cache has an entry.")
+    ] = False,
+) -> None:
+    """Retrain the rubric's reference solution in the seeded environment, or show its cache.
+
+    The measurements are cached under the user cache dir (XDG_CACHE_HOME on Linux),
+    keyed by rubric, reference file, seed, data, TensorFlow/Keras versions and device.
+    """
+    loaded = load_rubric(rubric)
+    data_options = DataOptions(source=data.value, fraction=fraction)
+    # A warm cache answers without TensorFlow, the dataset or nbclient: all cost seconds.
+    outcome = None if force else lookup(loaded, data_options, seed)
+    if outcome is None:
+        from autograder.grading import GradeOptions, prepare  # noqa: PLC0415  # see top
+
+        options = GradeOptions(data=data_options, timeout_s=timeout, seed=seed)
+        log = cache_dir() / "grader.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        _warm_up_tensorflow(log)
+        with tempfile.TemporaryDirectory(prefix="autograder-data-") as data_dir:
+            prepared = prepare(loaded, options, Path(data_dir))
+            outcome = _train_reference(prepared, "--force" if force else "first run")
+    render_reference(outcome.record, outcome.path, from_cache=outcome.from_cache, console=_out)
 
 
 @rubric_app.command("validate")

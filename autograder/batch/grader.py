@@ -8,6 +8,7 @@ actually graded: a re-run whose results are all in the store starts in a second.
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import shutil
 import tempfile
 import threading
@@ -17,6 +18,7 @@ from pathlib import Path
 from autograder.batch.executors import FailFn
 from autograder.batch.store import RunIdentity
 from autograder.grading import GradeOptions, Prepared, grade_submission, prepare
+from autograder.reference.cache import ReferenceRecord
 from autograder.results import DataInfo, GradeReport, RubricInfo, SubmissionInfo
 from autograder.rubric import LoadedRubric
 from autograder.submissions import Submission
@@ -30,8 +32,14 @@ def data_info(rubric: LoadedRubric, options: GradeOptions) -> DataInfo:
     )
 
 
-def run_identity(rubric: LoadedRubric, options: GradeOptions, version: str) -> RunIdentity:
+def run_identity(
+    rubric: LoadedRubric,
+    options: GradeOptions,
+    version: str,
+    reference: ReferenceRecord | None = None,
+) -> RunIdentity:
     data = data_info(rubric, options)
+    summary = reference.summary if reference is not None else None
     return RunIdentity(
         rubric_sha256=rubric.sha256,
         data_source=data.source,
@@ -40,6 +48,7 @@ def run_identity(rubric: LoadedRubric, options: GradeOptions, version: str) -> R
         seed=options.seed,
         timeout_s=options.timeout_s,
         grader_version=version,
+        reference=f"{summary.cache_key}:{summary.weights_sha256}" if summary else None,
     )
 
 
@@ -78,18 +87,24 @@ class WorkerGrade:
 
     The first call in a process loads the grader's data and writes a fresh copy for
     the kernels into a temporary folder (removed at exit); later calls reuse them.
+    ``reference`` travels with the task, so every worker sets relative thresholds
+    from the same reference run.
     """
 
     rubric: LoadedRubric
     options: GradeOptions
+    reference: ReferenceRecord | None = None
 
     def prepared(self) -> Prepared:
-        key = f"{self.rubric.sha256}:{self.options.model_dump_json()}"
+        ref = self.reference.summary.cache_key if self.reference else ""
+        key = f"{self.rubric.sha256}:{self.options.model_dump_json()}:{ref}"
         with _lock:
             if key not in _prepared:
                 cache = Path(tempfile.mkdtemp(prefix="autograder-data-"))
                 _remove_later(cache)
-                _prepared[key] = prepare(self.rubric, self.options, cache)
+                _prepared[key] = dataclasses.replace(
+                    prepare(self.rubric, self.options, cache), reference=self.reference
+                )
             return _prepared[key]
 
     def __call__(self, sub: Submission) -> GradeReport:

@@ -1,10 +1,11 @@
 """The resumable results store: one SQLite file (WAL), one row per graded submission.
 
 A row is keyed by everything that can change a result: the submission's id and file
-hash, the rubric hash, the data source/fraction/dataset, the seed, the timeout and the
-grader version.  Each result is committed on its own as soon as it arrives, so a batch
-killed at any moment (even ``kill -9``) keeps every finished result, and re-running
-grades only what is missing.  A key is a primary key: re-grading replaces, never
+hash, the rubric hash, the data source/fraction/dataset, the seed, the timeout, the
+grader version and the reference run (relative thresholds depend on it).  Each
+result is committed on its own as soon as it arrives, so a batch killed at any
+moment (even ``kill -9``) keeps every finished result, and re-running grades only
+what is missing.  A key is a primary key: re-grading replaces, never
 duplicates.
 """
 
@@ -46,6 +47,9 @@ class RunIdentity(BaseModel):
     seed: int = Field(description="Seed for the kernels.")
     timeout_s: float | None = Field(description="Per-submission time limit, None: rubric's.")
     grader_version: str = Field(description="autograder version.")
+    reference: str | None = Field(
+        default=None, description="The reference run thresholds were set from (cache key, weights)."
+    )
 
     def key(self, submission_id: str, sha256: str | None) -> str:
         parts = {**self.model_dump(), "submission_id": submission_id, "sha256": sha256}

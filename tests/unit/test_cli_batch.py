@@ -34,6 +34,7 @@ def graded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(grader, "grade_submission", fake_grade)
     monkeypatch.setattr(grader.WorkerGrade, "prepared", lambda self: None)
     monkeypatch.setattr(cli, "_warm_up_tensorflow", lambda log: None)
+    monkeypatch.setattr(cli, "_reference_record", lambda *args: None)
     return calls
 
 
