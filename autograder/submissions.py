@@ -116,15 +116,16 @@ def _owned_copy(folder: Path, unpack_dir: Path | None) -> Path:
 def _folder_submission(
     folder: Path, identity: Identity | None, unpack_dir: Path | None
 ) -> Submission | None:
+    name = folder.name  # the student's, not that of the grader's unpacked copy
     folder = _owned_copy(folder, unpack_dir)
     refused = _leftover_zips(folder) if unpack_dir is not None else []
     found = _sources_in(folder)
     base = Submission(
-        id=f"{identity.display_name}_{identity.student_id}" if identity else folder.name,
+        id=f"{identity.display_name}_{identity.student_id}" if identity else name,
         path=folder,
         root=folder,
         student_id=identity.student_id if identity else None,
-        display_name=identity.display_name if identity else folder.name,
+        display_name=identity.display_name if identity else name,
     )
     if not found:
         if not refused and identity is None:

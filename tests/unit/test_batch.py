@@ -213,3 +213,21 @@ def test_report_for_is_valid() -> None:
     # Guards the fakes themselves: a broken builder would make the tests above vacuous.
     sub = Submission(id="a", path=Path(__file__))
     assert report_for(sub).score == 1.0
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"rubric_sha256": "x" * 64},
+        {"fraction": 0.02},
+        {"data_source": "real"},
+        {"seed": 1},
+        {"timeout_s": 60.0},
+        {"grader_version": "other"},
+        {"reference": "key:weights"},
+    ],
+)
+def test_every_setting_that_changes_a_result_changes_the_key(change: dict[str, object]) -> None:
+    assert IDENTITY.model_copy(update=change).key("a", "sha") != IDENTITY.key("a", "sha")
+    assert IDENTITY.key("a", "sha") != IDENTITY.key("b", "sha")
+    assert IDENTITY.key("a", "sha") != IDENTITY.key("a", "other")

@@ -122,6 +122,7 @@ def test_student_zip_is_unpacked_in_a_copy(tmp_path: Path) -> None:
     (batch / "ana").mkdir(parents=True)
     _zip(batch / "ana" / "work.zip", {"work/nb.ipynb": NB})
     (sub,) = discover(batch, tmp_path / "unpacked")
+    assert (sub.id, sub.display_name) == ("ana", "ana")
     assert sub.path.name == "nb.ipynb"
     assert sorted(p.name for p in (batch / "ana").iterdir()) == ["work.zip"]
 
