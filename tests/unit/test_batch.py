@@ -18,6 +18,7 @@ from batch_fakes import IDENTITY, RecordingGrade, failed_report, make_batch, rep
 
 from autograder.batch import DaskExecutor, Executor, LocalExecutor, ResultStore, run_batch
 from autograder.batch.runner import default_jobs, threads_per_kernel
+from autograder.errors import StoreError
 from autograder.results import GradeReport
 from autograder.submissions import Submission
 
@@ -231,3 +232,11 @@ def test_every_setting_that_changes_a_result_changes_the_key(change: dict[str, o
     assert IDENTITY.model_copy(update=change).key("a", "sha") != IDENTITY.key("a", "sha")
     assert IDENTITY.key("a", "sha") != IDENTITY.key("b", "sha")
     assert IDENTITY.key("a", "sha") != IDENTITY.key("a", "other")
+
+
+def test_a_file_that_is_not_a_store_is_a_one_line_error(tmp_path: Path) -> None:
+    fixture = Path(__file__).parent.parent / "fixtures" / "store" / "not_sqlite.sqlite"
+    path = tmp_path / "results.sqlite"
+    path.write_bytes(fixture.read_bytes())
+    with pytest.raises(StoreError, match=r"results\.sqlite: cannot open the results store"):
+        ResultStore(path)

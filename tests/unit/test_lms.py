@@ -178,3 +178,18 @@ def test_refused_student_zip_becomes_that_students_problem(tmp_path: Path) -> No
     problem = subs["Luis_2"].problem
     assert problem is not None
     assert "bad.zip: refused: entry" in problem
+
+
+def test_utf8_names_without_the_utf8_flag_are_decoded(tmp_path: Path) -> None:
+    # Zips made on Windows store UTF-8 names without the flag; Python reads them as cp437.
+    student = "José Ñandú".encode()
+    placeholder = b"Q" * len(student)
+    archive = tmp_path / "windows.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(f"{placeholder.decode()}_9_assignsubmission_file_/a.ipynb", NB)
+    archive.write_bytes(archive.read_bytes().replace(placeholder, student))
+    with zipfile.ZipFile(archive) as zf:
+        assert not zf.infolist()[0].flag_bits & 0x800
+        assert zf.namelist()[0].startswith("Jos├⌐")  # what Python makes of it
+    (sub,) = discover(archive, tmp_path / "unpacked")
+    assert (sub.student_id, sub.display_name) == ("9", "José Ñandú")
