@@ -156,7 +156,10 @@ def grade(
         ),
     ] = 0,
     force: Annotated[
-        bool, typer.Option(help="Grade again even the submissions already in the results store.")
+        bool,
+        typer.Option(
+            "--force", help="Grade again even the submissions already in the results store."
+        ),
     ] = False,
     formats: Annotated[
         list[str] | None,
@@ -169,7 +172,10 @@ def grade(
     ] = None,
     executor: Annotated[
         ExecutorChoice,
-        typer.Option(help="local: this machine; dask: tasks on a Dask cluster (autograder[dask])."),
+        typer.Option(
+            # Rich renders --help: the bracket must be escaped or it is read as markup.
+            help="local: this machine; dask: tasks on a Dask cluster (autograder\\[dask])."
+        ),
     ] = ExecutorChoice.local,
     scheduler: Annotated[
         str | None,

@@ -143,3 +143,14 @@ def test_unsafe_zip_is_refused_naming_it(
     assert len(err.splitlines()) == 1
     assert "evil.zip: refused: entry '../../evil.py' escapes the archive" in err
     assert graded == []
+
+
+def test_grade_help_names_every_format_and_the_dask_extra(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["grade", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for name in ("canvas-csv", "moodle-csv", "gradescope", "junit", "markdown"):
+        assert name in text
+    assert "autograder[dask]" in text
