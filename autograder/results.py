@@ -26,7 +26,15 @@ class CheckResult(_Data):
     status: CheckStatus = Field(description="pass, fail, partial, error or skipped.")
     points: float = Field(description="Points earned.")
     max_points: float = Field(description="Points available; 0 for skipped checks.")
-    message: str = Field(description="One line: why this status.")
+    message: str = Field(description="One line: why this status (English).")
+    message_id: str | None = Field(
+        default=None,
+        description="Catalog key of `message` (autograder/i18n), so reports can translate it; "
+        "null when the check has no catalog entry yet.",
+    )
+    message_args: dict[str, Any] = Field(
+        default_factory=dict, description="Values for the placeholders of `message_id`."
+    )
     expected: Any = Field(default=None, description="What the rubric asks for.")
     measured: Any = Field(default=None, description="What the grader measured.")
     details: dict[str, Any] | None = Field(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from autograder.checks.base import CheckContext, result
+from autograder.i18n import say
 from autograder.results import CheckResult, CheckStatus
 
 ACTIVATION_LAYERS = {"Softmax": "softmax", "ReLU": "relu"}
@@ -18,7 +19,12 @@ ACTIVATION_LAYERS = {"Softmax": "softmax", "ReLU": "relu"}
 
 def no_model(check: Any, ctx: CheckContext) -> CheckResult:
     """The result of a check that needs a model when none was captured."""
-    return result(check, "fail", f"no trained model was captured: {ctx.no_model_reason}")
+    return result(
+        check,
+        "fail",
+        f"no trained model was captured: {ctx.no_model_reason}",
+        said=say("check.no_model", reason=ctx.no_model_reason, variable=ctx.rubric.model_variable),
+    )
 
 
 def share(check: Any, failed: list[str], total: int) -> tuple[CheckStatus, float]:

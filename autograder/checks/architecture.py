@@ -21,6 +21,7 @@ from typing import Any
 from autograder.checks import ACTIVATION_LAYERS, no_model
 from autograder.checks.base import CheckContext, result
 from autograder.checks.compile import effective_compile
+from autograder.i18n import Said, say
 from autograder.measurements import LayerInfo
 from autograder.results import CheckResult
 from autograder.rubric.models import ArchitectureCheck, LayerSpec
@@ -121,7 +122,30 @@ def check_architecture(check: ArchitectureCheck, ctx: CheckContext) -> CheckResu
         expected=[spec.model_dump(exclude_none=True) for spec in check.layers],
         measured=[layer.as_dict() for layer in actual.layers],
         details=details,
+        said=_said(rows, actual),
     )
+
+
+def _said(rows: list[dict[str, Any]], actual: Normalised) -> Said:
+    """The catalog form of the verdict: the first problem, which a student fixes first."""
+    wrong = [r for r in rows if not r["ok"] and r["expected"] and r["actual"]]
+    missing = [_describe(r["expected"]) for r in rows if r["actual"] is None]
+    extra = [_describe(r["actual"]) for r in rows if r["expected"] is None]
+    if wrong:
+        first = wrong[0]
+        expected, found = _describe(first["expected"]), _describe(first["actual"])
+        if expected == found:  # only the output shape differs
+            expected = _shape(first["expected"].get("output_shape"))
+            found = _shape(first["actual"].get("output_shape"))
+        return say(
+            "architecture.mismatch", position=first["position"], expected=expected, found=found
+        )
+    if missing:
+        return say("architecture.missing", count=len(missing), layers=", ".join(missing))
+    if extra:
+        return say("architecture.extra", count=len(extra), layers=", ".join(extra))
+    layers = ", ".join(_describe(layer.as_dict()) for layer in actual.layers)
+    return say("architecture.pass", count=len(actual.layers), layers=layers)
 
 
 def _standalone_activation(info: LayerInfo) -> str | None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from autograder.artifacts import Artifacts, RecordedCall
 from autograder.claims import Claim
+from autograder.i18n import Said, say
 from autograder.measurements import ModelMeasurements
 from autograder.results import (
     CheckResult,
@@ -43,6 +44,19 @@ class CheckContext:
         return self.artifacts.calls_for(self.model.key, "fit")
 
 
+class Problem(NamedTuple):
+    """One setting that differs from the rubric: for the English message and the catalog."""
+
+    setting: str
+    found: Any
+    expected: Any
+    text: str
+    """The English wording, as the check's ``message`` has always said it."""
+
+    def said(self, message_id: str) -> Said:
+        return say(message_id, setting=self.setting, found=self.found, expected=self.expected)
+
+
 def result(
     check: Any,
     status: CheckStatus,
@@ -52,8 +66,12 @@ def result(
     measured: Any = None,
     points: float | None = None,
     details: dict[str, Any] | None = None,
+    said: Said | None = None,
 ) -> CheckResult:
-    """Build a CheckResult; points default to all on pass and none otherwise."""
+    """Build a CheckResult; points default to all on pass and none otherwise.
+
+    ``said`` is the catalog form of ``message`` (autograder/i18n), for translated reports.
+    """
     if points is None:
         points = check.points if status == "pass" else 0.0
     return CheckResult(
@@ -66,7 +84,16 @@ def result(
         expected=expected,
         measured=measured,
         details=details,
+        message_id=said.id if said is not None else None,
+        message_args=_plain(said.args) if said is not None else {},
     )
+
+
+def _plain(args: dict[str, Any]) -> dict[str, Any]:
+    """Catalog arguments as JSON keeps them: numbers and strings, anything else as text."""
+    return {
+        k: v if isinstance(v, (int, float, str)) or v is None else str(v) for k, v in args.items()
+    }
 
 
 def describe(spec: int | float | Range | None) -> Any:

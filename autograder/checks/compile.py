@@ -12,8 +12,9 @@ import math
 from typing import Any
 
 from autograder.checks import ACTIVATION_LAYERS, no_model, share
-from autograder.checks.base import CheckContext, result
+from autograder.checks.base import CheckContext, Problem, result
 from autograder.evaluation import PROBABILITY_ACTIVATIONS, canonical_loss, snake_case
+from autograder.i18n import Said, say
 from autograder.measurements import CompileInfo, LayerInfo
 from autograder.results import CheckResult
 from autograder.rubric.models import CompileCheck
@@ -86,8 +87,10 @@ def check_compile(check: CompileCheck, ctx: CheckContext) -> CheckResult:
             "fail",
             "the model was never compiled (no compile settings saved or recorded)",
             expected=expected,
+            said=say("compile.never"),
         )
-    failed = _problems(check, info, output_activation(ctx.model.layers))
+    problems = _problems(check, info, output_activation(ctx.model.layers))
+    failed = [p.text for p in problems]
     total = len(expected)
     status, points = share(check, failed, total)
     if failed:
@@ -99,49 +102,75 @@ def check_compile(check: CompileCheck, ctx: CheckContext) -> CheckResult:
     if note:
         message += f" ({note})"
     measured = info.model_dump()
-    return result(check, status, message, expected=expected, measured=measured, points=points)
+    return result(
+        check,
+        status,
+        message,
+        expected=expected,
+        measured=measured,
+        points=points,
+        said=_said(problems, info),
+    )
 
 
-def _problems(check: CompileCheck, info: CompileInfo, activation: str | None) -> list[str]:
-    failed: list[str] = []
+def _said(problems: list[Problem], info: CompileInfo) -> Said:
+    if not problems:
+        return say("compile.pass", summary=_summary(info))
+    first = problems[0]
+    if first.setting in ("double_softmax", "logits_unmarked"):
+        return say(f"compile.{first.setting}", activation=first.found)
+    return first.said("compile.mismatch")
+
+
+def _problems(check: CompileCheck, info: CompileInfo, activation: str | None) -> list[Problem]:
+    failed: list[Problem] = []
     if check.optimizer is not None and _bare(info.optimizer) != _bare(check.optimizer):
-        failed.append(f"optimizer {info.optimizer or 'unknown'} (expected {check.optimizer})")
+        found = info.optimizer or "unknown"
+        text = f"optimizer {found} (expected {check.optimizer})"
+        failed.append(Problem("optimizer", found, check.optimizer, text))
     if check.learning_rate is not None and not (
         info.learning_rate is not None
         # Keras stores the rate as float32: 0.001 comes back as 0.0010000000474974513.
         and math.isclose(info.learning_rate, check.learning_rate, rel_tol=1e-6)
     ):
         shown = "unknown" if info.learning_rate is None else f"{info.learning_rate:.6g}"
-        failed.append(f"learning rate {shown} (expected {check.learning_rate:g})")
+        text = f"learning rate {shown} (expected {check.learning_rate:g})"
+        failed.append(Problem("learning_rate", shown, f"{check.learning_rate:g}", text))
     if check.loss is not None:
         problem = _loss_problem(check.loss, check.from_logits is None, info, activation)
         if problem:
             failed.append(problem)
     if check.from_logits is not None and bool(info.from_logits) != check.from_logits:
-        failed.append(f"from_logits={bool(info.from_logits)} (expected {check.from_logits})")
+        text = f"from_logits={bool(info.from_logits)} (expected {check.from_logits})"
+        failed.append(Problem("from_logits", bool(info.from_logits), check.from_logits, text))
     if check.metrics is not None:
         present = {canonical_metric(m) for m in info.metrics}
         missing = [m for m in check.metrics if canonical_metric(m) not in present]
         if missing:
-            failed.append(f"metrics {info.metrics} lack {', '.join(missing)}")
+            text = f"metrics {info.metrics} lack {', '.join(missing)}"
+            shown = ", ".join(info.metrics) or "[]"
+            failed.append(Problem("metrics", shown, ", ".join(check.metrics), text))
     return failed
 
 
 def _loss_problem(
     loss: str, check_consistency: bool, info: CompileInfo, activation: str | None
-) -> str | None:
+) -> Problem | None:
     if info.loss is None or canonical_loss(info.loss) != canonical_loss(loss):
-        return f"loss {info.loss or 'unknown'} (expected {canonical_loss(loss)})"
+        found, wanted = info.loss or "unknown", canonical_loss(loss)
+        return Problem("loss", found, wanted, f"loss {found} (expected {wanted})")
     # A rubric that names from_logits gets it compared on its own instead.
     if not check_consistency or activation is None or not info.loss.endswith("crossentropy"):
         return None
     if info.from_logits and activation in PROBABILITY_ACTIVATIONS:
-        return f"the loss uses from_logits=True but the output layer already applies {activation}"
+        text = f"the loss uses from_logits=True but the output layer already applies {activation}"
+        return Problem("double_softmax", activation, None, text)
     if not info.from_logits and activation not in PROBABILITY_ACTIVATIONS:
-        return (
+        text = (
             f"the output layer is {activation} (it outputs logits) but the loss expects "
             "probabilities (from_logits=False)"
         )
+        return Problem("logits_unmarked", activation, None, text)
     return None
 
 

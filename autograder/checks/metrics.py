@@ -7,6 +7,7 @@ from typing import Any
 from autograder.checks import no_model
 from autograder.checks.base import CheckContext, result
 from autograder.checks.thresholds import Threshold, resolve
+from autograder.i18n import Said, say
 from autograder.results import CheckResult, CheckStatus
 from autograder.rubric.models import AccuracyCheck, OverfittingGapCheck
 
@@ -25,19 +26,36 @@ def check_accuracy(check: AccuracyCheck, ctx: CheckContext) -> CheckResult:
     expected = _expected({"split": check.split}, low=low, high=high)
     label = f"{check.split} accuracy"
     if _unresolved(low, high):
-        return result(check, "error", f"{label}: {_NO_REFERENCE}", expected=expected)
+        return result(
+            check,
+            "error",
+            f"{label}: {_NO_REFERENCE}",
+            expected=expected,
+            said=say("check.no_reference", what=label),
+        )
     if value is None:
         reason = ctx.model.error or "the grader could not run the model"
-        return result(check, "fail", f"{label} could not be measured: {reason}", expected=expected)
+        return result(
+            check,
+            "fail",
+            f"{label} could not be measured: {reason}",
+            expected=expected,
+            said=say("accuracy.unmeasured", split=check.split, reason=reason),
+        )
     status: CheckStatus = "pass"
+    said: Said
     if low is not None and low.value is not None and value < low.value:
         status, message = "fail", f"{label} {value:.4f} < {low.label()} (min)"
+        said = say("accuracy.low", split=check.split, value=value, bound=low.value)
     elif high is not None and high.value is not None and value > high.value:
         status, message = "fail", f"{label} {value:.4f} > {high.label()} (max)"
+        said = say("accuracy.high", split=check.split, value=value, bound=high.value)
     else:
         message = f"{label} {value:.4f} {_within(low, high)}"
+        bounds = _neutral(low, high)
+        said = say("accuracy.pass", split=check.split, value=value, bounds=bounds)
     measured = {check.split: value}
-    return result(check, status, message, expected=expected, measured=measured)
+    return result(check, status, message, expected=expected, measured=measured, said=said)
 
 
 def check_overfitting_gap(check: OverfittingGapCheck, ctx: CheckContext) -> CheckResult:
@@ -47,21 +65,37 @@ def check_overfitting_gap(check: OverfittingGapCheck, ctx: CheckContext) -> Chec
     high = resolve(check.max, ref_gap)
     expected = _expected({"max": None}, low=None, high=high)
     if _unresolved(None, high):
-        return result(check, "error", f"gap: {_NO_REFERENCE}", expected=expected)
+        return result(
+            check,
+            "error",
+            f"gap: {_NO_REFERENCE}",
+            expected=expected,
+            said=say("check.no_reference", what="gap"),
+        )
     train, test, gap = ctx.model.train_accuracy, ctx.model.test_accuracy, ctx.model.overfitting_gap
     if train is None or test is None or gap is None:
         reason = ctx.model.error or "the grader could not run the model"
-        return result(check, "fail", f"the gap could not be measured: {reason}", expected=expected)
+        return result(
+            check,
+            "fail",
+            f"the gap could not be measured: {reason}",
+            expected=expected,
+            said=say("gap.unmeasured", reason=reason),
+        )
     measured = {"gap": gap, "train_accuracy": train, "test_accuracy": test}
     accuracies = f"(train {train:.3f}, test {test:.3f})"
+    numbers = {"gap": gap, "train": train, "test": test}
     status: CheckStatus
     if high is None or high.value is None:
         status, message = "pass", f"gap {gap:.3f} {accuracies}; no limit set"
+        said = say("gap.no_limit", **numbers)
     elif gap > high.value:
         status, message = "fail", f"gap {gap:.3f} > {high.label()} (max) {accuracies}"
+        said = say("gap.high", bound=high.value, **numbers)
     else:
         status, message = "pass", f"gap {gap:.3f} ≤ {high.label()} {accuracies}"
-    return result(check, status, message, expected=expected, measured=measured)
+        said = say("gap.pass", bound=high.value, **numbers)
+    return result(check, status, message, expected=expected, measured=measured, said=said)
 
 
 def _expected(base: dict[str, Any], *, low: Threshold | None, high: Threshold | None) -> Any:
@@ -83,3 +117,14 @@ def _within(low: Threshold | None, high: Threshold | None) -> str:
     if low is not None:
         return f"≥ {low.label()}"
     return f"≤ {high.label()}" if high is not None else ""
+
+
+def _neutral(low: Threshold | None, high: Threshold | None) -> str:
+    """The accepted range in symbols only, for every language: ``≥ 0.6``, ``[0.6, 0.9]``."""
+    lo = low.value if low is not None else None
+    hi = high.value if high is not None else None
+    if lo is not None and hi is not None:
+        return f"[{lo:.4g}, {hi:.4g}]"
+    if lo is not None:
+        return f"\u2265 {lo:.4g}"
+    return f"\u2264 {hi:.4g}" if hi is not None else "\u2013"

@@ -12,6 +12,7 @@ from autograder.checks.compile import check_compile
 from autograder.checks.metrics import check_accuracy, check_overfitting_gap
 from autograder.checks.parameters import check_parameters
 from autograder.checks.training import check_training
+from autograder.i18n import say
 from autograder.results import CheckResult
 from autograder.rubric.models import Rubric
 
@@ -34,12 +35,27 @@ def run_checks(rubric: Rubric, ctx: CheckContext) -> list[CheckResult]:
     for check in rubric.checks:
         fn = CHECKS.get(check.kind)
         if fn is None:
-            results.append(result(check, "error", f"no check is registered for kind {check.kind}"))
+            results.append(
+                result(
+                    check,
+                    "error",
+                    f"no check is registered for kind {check.kind}",
+                    said=say("check.not_registered", kind=check.kind),
+                )
+            )
             continue
         try:
             results.append(fn(check, ctx))
         except Exception as exc:  # a grader bug in one check becomes that check's result
-            results.append(result(check, "error", f"the check itself failed: {_one_line(exc)}"))
+            error = _one_line(exc)
+            results.append(
+                result(
+                    check,
+                    "error",
+                    f"the check itself failed: {error}",
+                    said=say("check.crashed", error=error),
+                )
+            )
     return results
 
 

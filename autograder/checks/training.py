@@ -12,8 +12,9 @@ from typing import Any
 
 from autograder.artifacts import RecordedCall
 from autograder.checks import no_model, share
-from autograder.checks.base import CheckContext, describe, matches, result
-from autograder.checks.parameters import expected_text
+from autograder.checks.base import CheckContext, Problem, describe, matches, result
+from autograder.checks.parameters import expected_text, neutral_text
+from autograder.i18n import say
 from autograder.results import CheckResult
 from autograder.rubric.models import TrainingCheck
 
@@ -53,15 +54,27 @@ def check_training(check: TrainingCheck, ctx: CheckContext) -> CheckResult:
     }
     if not fits:
         return result(
-            check, "fail", "the model was never trained (no fit call recorded)", expected=expected
+            check,
+            "fail",
+            "the model was never trained (no fit call recorded)",
+            expected=expected,
+            said=say("training.no_fit"),
         )
     measured = fit_summary(fits)
-    failed = _problems(check, measured)
+    problems = _problems(check, measured)
+    failed = [p.text for p in problems]
     status, points = share(check, failed, len(expected))
     message = "; ".join(failed) if failed else _summary(measured)
     if status == "partial":
         message += f" ({len(expected) - len(failed)} of {len(expected)} settings match)"
-    return result(check, status, message, expected=expected, measured=measured, points=points)
+    said = (
+        problems[0].said("training.mismatch")
+        if problems
+        else say("training.pass", summary=_summary(measured))
+    )
+    return result(
+        check, status, message, expected=expected, measured=measured, points=points, said=said
+    )
 
 
 def _epochs(call: RecordedCall) -> int:
@@ -81,29 +94,33 @@ def _batch_size(args: dict[str, Any]) -> int | None:
     return KERAS_DEFAULT_BATCH_SIZE
 
 
-def _problems(check: TrainingCheck, measured: dict[str, Any]) -> list[str]:
+def _problems(check: TrainingCheck, measured: dict[str, Any]) -> list[Problem]:
     failed = []
     if check.epochs is not None and not matches(check.epochs, measured["epochs"]):
         run = _count(measured["epochs"], "epoch")
-        failed.append(f"{run} run (expected {expected_text(check.epochs)})")
+        text = f"{run} run (expected {expected_text(check.epochs)})"
+        failed.append(Problem("epochs", measured["epochs"], neutral_text(check.epochs), text))
     if check.batch_size is not None:
         size = measured["batch_size"]
+        wanted = neutral_text(check.batch_size)
         if size is None:
-            failed.append("batch size set by the dataset passed to fit, not by fit (unknown)")
+            text = "batch size set by the dataset passed to fit, not by fit (unknown)"
+            failed.append(Problem("batch_size", "?", wanted, text))
         elif not matches(check.batch_size, size):
-            failed.append(f"batch size {size} (expected {expected_text(check.batch_size)})")
+            text = f"batch size {size} (expected {expected_text(check.batch_size)})"
+            failed.append(Problem("batch_size", size, wanted, text))
     if check.validation is not None:
         used = measured["validation"]
         accepted = {"split", "data"} if check.validation == "any" else {check.validation}
         if used not in accepted:
-            failed.append(f"validation: {_validation_text(used)} (expected {check.validation})")
+            text = f"validation: {_validation_text(used)} (expected {check.validation})"
+            failed.append(Problem("validation", _validation_text(used), check.validation, text))
     if check.validation_split is not None and not math.isclose(
         measured["validation_split"], check.validation_split, abs_tol=1e-9
     ):
-        failed.append(
-            f"validation_split {measured['validation_split']:g} "
-            f"(expected {check.validation_split:g})"
-        )
+        found, wanted = f"{measured['validation_split']:g}", f"{check.validation_split:g}"
+        text = f"validation_split {found} (expected {wanted})"
+        failed.append(Problem("validation_split", found, wanted, text))
     return failed
 
 

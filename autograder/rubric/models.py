@@ -15,6 +15,7 @@ SCHEMA_VERSION = 1
 
 DatasetName = Literal["mnist", "fashion_mnist", "cifar10", "cifar100"]
 Split = Literal["train", "test"]
+Language = Literal["es", "en"]
 
 
 class _Frozen(BaseModel):
@@ -107,6 +108,14 @@ class _CheckBase(_Frozen):
     )
     points: float = Field(ge=0, description="Points this check is worth.")
     description: str | None = Field(default=None, description="Shown in reports.")
+    hidden: bool = Field(
+        default=False,
+        description="Graded by `autograder grade` only; `autograder check` (students) skips it.",
+    )
+    required: bool = Field(
+        default=True,
+        description="A failure of this check makes `autograder check` exit non-zero.",
+    )
 
 
 class LayerSpec(_Frozen):
@@ -239,6 +248,11 @@ class Rubric(_Frozen):
     timeouts: Timeouts = Field(default_factory=Timeouts, description="Execution limits.")
     reference: ReferenceSpec | None = Field(
         default=None, description="Reference solution; needed by reference-relative bounds."
+    )
+    language: Language | None = Field(
+        default=None,
+        description="Default language of student-facing reports (es or en); "
+        "`--lang` overrides it, the locale decides when both are absent.",
     )
     checks: list[Check] = Field(min_length=1, description="The checks, in report order.")
 

@@ -1,0 +1,139 @@
+"""English catalog. Keys and placeholders must match es.py (tests/unit/test_i18n.py)."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # --- check messages (CheckResult.message_id) -------------------------------------
+    "check.no_model": "no trained model was captured: {reason}",
+    "check.not_registered": "no check is registered for kind {kind}",
+    "check.crashed": "the check itself failed: {error}",
+    "check.no_reference": "{what}: the reference solution has no measurement to derive the threshold from",
+    "check.quick_skipped": "skipped: not decided in --quick mode",
+    "architecture.pass": "{count} layers match: {layers}",
+    "architecture.mismatch": "layer {position}: expected {expected}, found {found}",
+    "architecture.mismatch.hint": (
+        "Compare layer {position} of your model with the statement: it asks for {expected}."
+    ),
+    "architecture.missing": "{count} layer(s) missing: {layers}",
+    "architecture.missing.hint": "Add the missing layer(s) in this order: {layers}.",
+    "architecture.extra": "{count} layer(s) more than the statement asks for: {layers}",
+    "architecture.extra.hint": "Remove {layers}, or check that the statement asks for it.",
+    "parameters.pass": "parameter count as expected: {found}",
+    "parameters.mismatch": "{which} parameters: found {found}, expected {expected}",
+    "parameters.mismatch.hint": (
+        "A Dense layer with n inputs and u units has n*u + u parameters; "
+        "a difference here usually means a layer with other units or an extra layer."
+    ),
+    "compile.never": "the model was never compiled",
+    "compile.never.hint": "Call model.compile(optimizer=..., loss=..., metrics=[...]) "
+    "before model.fit.",
+    "compile.pass": "compiled as expected: {summary}",
+    "compile.mismatch": "{setting}: found {found}, expected {expected}",
+    "compile.mismatch.hint": "Change `{setting}` in model.compile(...) to {expected}.",
+    "compile.double_softmax": (
+        "the loss uses from_logits=True but the output layer already applies {activation}"
+    ),
+    "compile.double_softmax.hint": (
+        "Use from_logits=True only when the last layer has no activation (it outputs logits)."
+    ),
+    "compile.logits_unmarked": (
+        "the output layer outputs logits ({activation}) but the loss expects probabilities"
+    ),
+    "compile.logits_unmarked.hint": (
+        "Add activation='softmax' to the last layer, or pass from_logits=True to the loss."
+    ),
+    "training.pass": "trained as expected: {summary}",
+    "training.no_fit": "the model was never trained (model.fit was not called)",
+    "training.no_fit.hint": "Train the model with model.fit(...) as the statement asks.",
+    "training.mismatch": "{setting}: found {found}, expected {expected}",
+    "training.mismatch.hint": "Set `{setting}` in model.fit(...) to {expected}.",
+    "accuracy.pass": "{split} accuracy {value:.4f} (required {bounds})",
+    "accuracy.low": "{split} accuracy {value:.4f} is below the minimum {bound:g}",
+    "accuracy.low.hint": (
+        "Check the preprocessing (pixels / 255.0), the number of epochs and the loss; "
+        "then train again."
+    ),
+    "accuracy.high": "{split} accuracy {value:.4f} is above the maximum {bound:g}",
+    "accuracy.unmeasured": "{split} accuracy could not be measured: {reason}",
+    "gap.pass": "gap {gap:.3f} within {bound:g} (train {train:.3f}, test {test:.3f})",
+    "gap.no_limit": "gap {gap:.3f} (train {train:.3f}, test {test:.3f}); no limit set",
+    "gap.high": "gap {gap:.3f} is above {bound:g} (train {train:.3f}, test {test:.3f})",
+    "gap.high.hint": (
+        "The model overfits: train for fewer epochs, or add regularisation if the "
+        "statement allows it."
+    ),
+    "gap.unmeasured": "the gap could not be measured: {reason}",
+    "check.no_model.hint": (
+        "Make sure the notebook builds, compiles and trains the model in a variable "
+        "named `{variable}`, and runs from top to bottom without errors."
+    ),
+    # --- the student's self-check report (autograder check) ---------------------------
+    "report.title": "Self-check: {title}",
+    "report.submission": "Notebook: {path}",
+    "report.data": "Data: {source}, {percent} of each split",
+    "report.quick": (
+        "Quick mode: at most {epochs} epoch(s) on {percent} of the data. Checks that need "
+        "the full training are skipped; run without --quick to decide them."
+    ),
+    "report.expected": "expected",
+    "report.found": "found",
+    "report.hint": "hint",
+    "report.score": "Score on the public checks: {score:g} / {max:g}",
+    "report.hidden": "{count} more check(s) are graded by your instructor only.",
+    "report.undecided": "Not decided in --quick mode: {ids}",
+    "report.ok": "All required checks pass.",
+    "report.failed": "{count} required check(s) failed: {ids}",
+    "report.not_graded": "The notebook could not be graded ({status}): {message}",
+    "report.cell_error": "cell {cell} raised {ename}: {evalue}",
+    "status.pass": "pass",
+    "status.fail": "fail",
+    "status.partial": "partial",
+    "status.error": "error",
+    "status.skipped": "skipped",
+    # --- HTML feedback and dashboard --------------------------------------------------
+    "html.feedback_title": "Feedback: {submission}",
+    "html.dashboard_title": "Class dashboard: {rubric}",
+    "html.score": "Score",
+    "html.checks": "Checks",
+    "html.check": "Check",
+    "html.status": "Status",
+    "html.points": "Points",
+    "html.message": "Message",
+    "html.architecture": "Architecture",
+    "html.position": "#",
+    "html.expected_layer": "Expected",
+    "html.found_layer": "Found",
+    "html.problems": "Problems",
+    "html.curves": "Learning curves",
+    "html.curves_missing": "No training history was recorded.",
+    "html.student": "you",
+    "html.reference": "reference",
+    "html.train": "train",
+    "html.validation": "validation",
+    "html.epoch": "epoch",
+    "html.loss": "loss",
+    "html.accuracy": "accuracy",
+    "html.confusion": "Confusion matrix (test split)",
+    "html.true": "true class",
+    "html.predicted": "predicted class",
+    "html.per_class": "Per-class precision, recall and F1",
+    "html.class": "Class",
+    "html.precision": "Precision",
+    "html.recall": "Recall",
+    "html.f1": "F1",
+    "html.support": "Support",
+    "html.experiments": "Experiments",
+    "html.metrics": "Measured by the grader",
+    "html.data": "Data: {source}, {percent} of each split ({dataset})",
+    "html.submissions": "Submissions",
+    "html.submission": "Submission",
+    "html.test_accuracy": "Test accuracy",
+    "html.score_distribution": "Score distribution",
+    "html.accuracy_distribution": "Test accuracy distribution",
+    "html.count": "submissions",
+    "html.mean": "Mean score {mean:.2f} of {max:g} ({count} submissions)",
+    # --- GitHub Actions summary -------------------------------------------------------
+    "github.title": "Autograder: {rubric}",
+    "github.total": "Total: {score:g} / {max:g}",
+    "github.failed": "{count} check(s) failed",
+}

@@ -1,0 +1,142 @@
+"""Catálogo en español. Mismas claves y marcadores que en.py (tests/unit/test_i18n.py)."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # --- mensajes de las comprobaciones -----------------------------------------------
+    "check.no_model": "no se capturó ningún modelo entrenado: {reason}",
+    "check.not_registered": "no hay ninguna comprobación registrada para el tipo {kind}",
+    "check.crashed": "la comprobación misma falló: {error}",
+    "check.no_reference": "{what}: la solución de referencia no tiene una medida de la que derivar el umbral",
+    "check.quick_skipped": "omitida: no se decide en modo --quick",
+    "architecture.pass": "las {count} capas coinciden: {layers}",
+    "architecture.mismatch": "capa {position}: se esperaba {expected}, se encontró {found}",
+    "architecture.mismatch.hint": (
+        "Compara la capa {position} de tu modelo con el enunciado: pide {expected}."
+    ),
+    "architecture.missing": "falta(n) {count} capa(s): {layers}",
+    "architecture.missing.hint": "Agrega la(s) capa(s) que faltan, en este orden: {layers}.",
+    "architecture.extra": "{count} capa(s) más de las que pide el enunciado: {layers}",
+    "architecture.extra.hint": "Quita {layers}, o revisa si el enunciado la pide.",
+    "parameters.pass": "número de parámetros correcto: {found}",
+    "parameters.mismatch": "parámetros ({which}): se encontraron {found}, se esperaban {expected}",
+    "parameters.mismatch.hint": (
+        "Una capa Dense con n entradas y u unidades tiene n*u + u parámetros; "
+        "una diferencia suele indicar una capa con otras unidades o una capa de más."
+    ),
+    "compile.never": "el modelo nunca se compiló",
+    "compile.never.hint": "Llama a model.compile(optimizer=..., loss=..., metrics=[...]) "
+    "antes de model.fit.",
+    "compile.pass": "compilado como se pide: {summary}",
+    "compile.mismatch": "{setting}: se encontró {found}, se esperaba {expected}",
+    "compile.mismatch.hint": "Cambia `{setting}` en model.compile(...) a {expected}.",
+    "compile.double_softmax": (
+        "la pérdida usa from_logits=True pero la capa de salida ya aplica {activation}"
+    ),
+    "compile.double_softmax.hint": (
+        "Usa from_logits=True solo cuando la última capa no tiene activación (devuelve logits)."
+    ),
+    "compile.logits_unmarked": (
+        "la capa de salida devuelve logits ({activation}) pero la pérdida espera probabilidades"
+    ),
+    "compile.logits_unmarked.hint": (
+        "Agrega activation='softmax' a la última capa, o pasa from_logits=True a la pérdida."
+    ),
+    "training.pass": "entrenado como se pide: {summary}",
+    "training.no_fit": "el modelo nunca se entrenó (no se llamó a model.fit)",
+    "training.no_fit.hint": "Entrena el modelo con model.fit(...) como pide el enunciado.",
+    "training.mismatch": "{setting}: se encontró {found}, se esperaba {expected}",
+    "training.mismatch.hint": "Ajusta `{setting}` en model.fit(...) a {expected}.",
+    "accuracy.pass": "exactitud en {split}: {value:.4f} (se pide {bounds})",
+    "accuracy.low": "exactitud en {split}: {value:.4f}, por debajo del mínimo {bound:g}",
+    "accuracy.low.hint": (
+        "Revisa el preprocesamiento (píxeles / 255.0), el número de épocas y la pérdida; "
+        "luego vuelve a entrenar."
+    ),
+    "accuracy.high": "exactitud en {split}: {value:.4f}, por encima del máximo {bound:g}",
+    "accuracy.unmeasured": "no se pudo medir la exactitud en {split}: {reason}",
+    "gap.pass": "brecha {gap:.3f} dentro de {bound:g} (entrenamiento {train:.3f}, "
+    "prueba {test:.3f})",
+    "gap.no_limit": "brecha {gap:.3f} (entrenamiento {train:.3f}, prueba {test:.3f}); sin límite",
+    "gap.high": "brecha {gap:.3f} mayor que {bound:g} (entrenamiento {train:.3f}, "
+    "prueba {test:.3f})",
+    "gap.high.hint": (
+        "El modelo sobreajusta: entrena menos épocas, o agrega regularización si el "
+        "enunciado lo permite."
+    ),
+    "gap.unmeasured": "no se pudo medir la brecha: {reason}",
+    "check.no_model.hint": (
+        "Asegúrate de que el notebook construye, compila y entrena el modelo en una variable "
+        "llamada `{variable}`, y de que corre de principio a fin sin errores."
+    ),
+    # --- informe de autoevaluación (autograder check) ---------------------------------
+    "report.title": "Autoevaluación: {title}",
+    "report.submission": "Notebook: {path}",
+    "report.data": "Datos: {source}, {percent} de cada partición",
+    "report.quick": (
+        "Modo rápido: como mucho {epochs} época(s) con {percent} de los datos. Las "
+        "comprobaciones que necesitan el entrenamiento completo se omiten; ejecuta sin "
+        "--quick para decidirlas."
+    ),
+    "report.expected": "esperado",
+    "report.found": "encontrado",
+    "report.hint": "pista",
+    "report.score": "Puntaje en las comprobaciones públicas: {score:g} / {max:g}",
+    "report.hidden": "{count} comprobación(es) más las califica solo tu docente.",
+    "report.undecided": "No decididas en modo --quick: {ids}",
+    "report.ok": "Todas las comprobaciones obligatorias pasan.",
+    "report.failed": "{count} comprobación(es) obligatoria(s) fallaron: {ids}",
+    "report.not_graded": "No se pudo calificar el notebook ({status}): {message}",
+    "report.cell_error": "la celda {cell} lanzó {ename}: {evalue}",
+    "status.pass": "aprobada",
+    "status.fail": "fallida",
+    "status.partial": "parcial",
+    "status.error": "error",
+    "status.skipped": "omitida",
+    # --- informe HTML y tablero de la clase -------------------------------------------
+    "html.feedback_title": "Retroalimentación: {submission}",
+    "html.dashboard_title": "Tablero de la clase: {rubric}",
+    "html.score": "Puntaje",
+    "html.checks": "Comprobaciones",
+    "html.check": "Comprobación",
+    "html.status": "Estado",
+    "html.points": "Puntos",
+    "html.message": "Mensaje",
+    "html.architecture": "Arquitectura",
+    "html.position": "#",
+    "html.expected_layer": "Esperada",
+    "html.found_layer": "Encontrada",
+    "html.problems": "Problemas",
+    "html.curves": "Curvas de aprendizaje",
+    "html.curves_missing": "No se registró historial de entrenamiento.",
+    "html.student": "tú",
+    "html.reference": "referencia",
+    "html.train": "entrenamiento",
+    "html.validation": "validación",
+    "html.epoch": "época",
+    "html.loss": "pérdida",
+    "html.accuracy": "exactitud",
+    "html.confusion": "Matriz de confusión (partición de prueba)",
+    "html.true": "clase real",
+    "html.predicted": "clase predicha",
+    "html.per_class": "Precisión, exhaustividad y F1 por clase",
+    "html.class": "Clase",
+    "html.precision": "Precisión",
+    "html.recall": "Exhaustividad",
+    "html.f1": "F1",
+    "html.support": "Ejemplos",
+    "html.experiments": "Experimentos",
+    "html.metrics": "Medido por el calificador",
+    "html.data": "Datos: {source}, {percent} de cada partición ({dataset})",
+    "html.submissions": "Entregas",
+    "html.submission": "Entrega",
+    "html.test_accuracy": "Exactitud en prueba",
+    "html.score_distribution": "Distribución de puntajes",
+    "html.accuracy_distribution": "Distribución de la exactitud en prueba",
+    "html.count": "entregas",
+    "html.mean": "Puntaje medio {mean:.2f} de {max:g} ({count} entregas)",
+    # --- resumen para GitHub Actions --------------------------------------------------
+    "github.title": "Autograder: {rubric}",
+    "github.total": "Total: {score:g} / {max:g}",
+    "github.failed": "{count} comprobación(es) fallaron",
+}
