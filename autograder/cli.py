@@ -1,12 +1,15 @@
 """Command line: the only place that prints errors and chooses exit codes.
 
 Exit codes: 0 the command did its job (for ``grade``: the batch ran, whatever the
-scores); 1 a grading run could not complete; 2 bad usage, rubric or data settings.
+scores; for ``check``: every required public check passed); 1 a grading run could
+not complete, ``check`` found a required check failing, or ``grade --fail-under``
+was not reached; 2 bad usage, rubric or data settings.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import sys
@@ -30,6 +33,7 @@ from autograder.errors import (
     RubricError,
     UsageError,
 )
+from autograder.i18n import choose_language
 from autograder.overrides import apply_overrides, load_overrides
 from autograder.reference.cache import ReferenceOutcome, ReferenceRecord, cache_dir, lookup
 from autograder.reports.console import render_class_table, render_submission
@@ -37,6 +41,7 @@ from autograder.reports.exports import FORMATS, parse_formats, write_exports
 from autograder.reports.json_report import result_json_schema
 from autograder.reports.progress import BatchProgress
 from autograder.reports.reference import render_reference
+from autograder.reports.student import render_self_check
 from autograder.results import ClassSummary
 from autograder.rubric import LoadedRubric, load_rubric, rubric_json_schema
 from autograder.submissions import discover
@@ -313,6 +318,24 @@ def _train_reference(prepared: Prepared, why: str) -> ReferenceOutcome:
     return outcome
 
 
+def _attach_reference(prepared: Prepared) -> Prepared:
+    """As ``grade`` does: the reference's measurements, trained first when thresholds need it."""
+    rubric = prepared.rubric.rubric
+    if rubric.reference is None:
+        return prepared
+    needed = bool(rubric.relative_checks)
+    options = prepared.options
+    try:
+        outcome = lookup(prepared.rubric, options.data, options.seed)
+        if outcome is None and needed:
+            outcome = _train_reference(prepared, "the rubric's thresholds need it")
+    except ReferenceSolutionError:
+        if needed:
+            raise
+        return prepared  # only the reference's learning curves are lost
+    return dataclasses.replace(prepared, reference=outcome.record if outcome else None)
+
+
 @app.command()
 def reference(
     rubric: Annotated[Path, typer.Option("--rubric", "-r", help="The rubric YAML file.")],
@@ -353,6 +376,78 @@ def reference(
             prepared = prepare(loaded, options, Path(data_dir))
             outcome = _train_reference(prepared, "--force" if force else "first run")
     render_reference(outcome.record, outcome.path, from_cache=outcome.from_cache, console=_out)
+
+
+class LangChoice(str, Enum):
+    """--lang values."""
+
+    es = "es"
+    en = "en"
+
+
+@app.command()
+def check(
+    notebook: Annotated[Path, typer.Argument(help="Your notebook (.ipynb) or script (.py).")],
+    rubric: Annotated[
+        Path | None,
+        typer.Option("--rubric", "-r", help="The rubric YAML (default: the notebook's metadata)."),
+    ] = None,
+    quick: Annotated[
+        bool,
+        typer.Option(help="Train on 2% of the data for at most 1 epoch: structure only."),
+    ] = False,
+    lang: Annotated[
+        LangChoice | None,
+        typer.Option(help="Report language (default: the rubric's, then the locale)."),
+    ] = None,
+    data: Annotated[
+        DataChoice | None,
+        typer.Option(help="real or synthetic data (default: synthetic with --quick, else real)."),
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(min=1.0, help="Seconds the notebook may run (default: the rubric's)."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for Python, NumPy and Keras.")] = 0,
+) -> None:
+    """Check your notebook before handing it in: public checks, with hints.
+
+    Exits 1 when a required check fails, so it also works as a CI step.
+    """
+    from autograder.grading import GradeOptions  # noqa: PLC0415  # see top
+    from autograder.selfcheck import (  # noqa: PLC0415  # see top
+        SelfCheckOptions,
+        find_rubric,
+        public_rubric,
+        required_failures,
+        run_self_check,
+    )
+
+    if not notebook.is_file():
+        raise UsageError(f"{notebook}: no such notebook or script")
+    loaded, hidden = public_rubric(load_rubric(find_rubric(notebook, rubric)))
+    language = choose_language(lang.value if lang else None, loaded.rubric.language)
+    source = data.value if data else ("synthetic" if quick else "real")
+    settings = SelfCheckOptions(quick=quick)
+    base = GradeOptions(data=DataOptions(source=source), timeout_s=timeout, seed=seed)
+    with tempfile.TemporaryDirectory(prefix="autograder-log-") as logs:
+        _warm_up_tensorflow(Path(logs) / "grader.log")
+        with _err.status(f"checking {notebook.name}…"):
+            # Quick mode decides no threshold, so it never waits for a reference run.
+            attach = None if quick else _attach_reference
+            report = run_self_check(notebook, loaded, settings, base, attach=attach)
+    failed = required_failures(report, loaded)
+    render_self_check(
+        report,
+        _out,
+        lang=language,
+        title=loaded.rubric.title,
+        hidden=hidden,
+        quick_epochs=settings.epochs if quick else None,
+        failed=failed,
+    )
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
 
 
 @rubric_app.command("validate")

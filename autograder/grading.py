@@ -54,6 +54,9 @@ class GradeOptions(BaseModel):
     seed: int = Field(default=0, description="Seed for Python, NumPy and Keras in the kernel.")
     threads: int = Field(default=0, ge=0, description="TensorFlow threads per kernel; 0: auto.")
     keep_jobs: bool = Field(default=False, description="Keep each job dir for debugging.")
+    epoch_cap: int | None = Field(
+        default=None, ge=1, description="At most this many epochs per fit call (quick mode)."
+    )
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,7 @@ def execute(submission: Submission, prepared: Prepared, job: JobPaths) -> Execut
         seed=prepared.options.seed,
         datasets=prepared.kernel_data,
         threads=prepared.options.threads,
+        epoch_cap=prepared.options.epoch_cap,
     )
     return run_source(source, job, options)
 

@@ -49,6 +49,8 @@ class RunOptions:
     """Dataset name -> .npz served to ``load_data()`` in the kernel."""
     threads: int = 0
     """Intra-op threads for TensorFlow in the kernel; 0 lets TensorFlow decide."""
+    epoch_cap: int | None = None
+    """At most this many epochs per fit call (``check --quick``); None: as written."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,7 @@ def _bootstrap_code(options: RunOptions, job: JobPaths) -> str:
         "artifacts_dir": str(job.artifacts),
         "seed": options.seed,
         "datasets": {name: str(path) for name, path in options.datasets.items()},
+        "epoch_cap": options.epoch_cap,
     }
     source = Path(bootstrap.__file__).read_text(encoding="utf-8")
     # A private namespace: nothing of ours lands in the student's globals.

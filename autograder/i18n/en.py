@@ -7,7 +7,9 @@ MESSAGES: dict[str, str] = {
     "check.no_model": "no trained model was captured: {reason}",
     "check.not_registered": "no check is registered for kind {kind}",
     "check.crashed": "the check itself failed: {error}",
-    "check.no_reference": "{what}: the reference solution has no measurement to derive the threshold from",
+    "check.no_reference": (
+        "{what}: the reference solution has no measurement to derive the threshold from"
+    ),
     "check.quick_skipped": "skipped: not decided in --quick mode",
     "architecture.pass": "{count} layers match: {layers}",
     "architecture.mismatch": "layer {position}: expected {expected}, found {found}",

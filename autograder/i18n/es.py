@@ -7,7 +7,9 @@ MESSAGES: dict[str, str] = {
     "check.no_model": "no se capturó ningún modelo entrenado: {reason}",
     "check.not_registered": "no hay ninguna comprobación registrada para el tipo {kind}",
     "check.crashed": "la comprobación misma falló: {error}",
-    "check.no_reference": "{what}: la solución de referencia no tiene una medida de la que derivar el umbral",
+    "check.no_reference": (
+        "{what}: la solución de referencia no tiene una medida de la que derivar el umbral"
+    ),
     "check.quick_skipped": "omitida: no se decide en modo --quick",
     "architecture.pass": "las {count} capas coinciden: {layers}",
     "architecture.mismatch": "capa {position}: se esperaba {expected}, se encontró {found}",
