@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
@@ -431,11 +432,16 @@ def check(
     settings = SelfCheckOptions(quick=quick)
     base = GradeOptions(data=DataOptions(source=source), timeout_s=timeout, seed=seed)
     with tempfile.TemporaryDirectory(prefix="autograder-log-") as logs:
-        _warm_up_tensorflow(Path(logs) / "grader.log")
-        with _err.status(f"checking {notebook.name}…"):
+        # TensorFlow loads in the grader while the kernel starts: a student waits for
+        # the slower of the two, not for both (the measurement needs it only at the end).
+        warm = threading.Thread(target=_warm_up_tensorflow, args=(Path(logs) / "grader.log",))
+        warm.start()
+        try:
             # Quick mode decides no threshold, so it never waits for a reference run.
             attach = None if quick else _attach_reference
             report = run_self_check(notebook, loaded, settings, base, attach=attach)
+        finally:
+            warm.join()
     failed = required_failures(report, loaded)
     render_self_check(
         report,

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from autograder.classification import confusion_matrix
 from autograder.datasets.base import Splits
 from autograder.errors import EvaluationError
 from autograder.measurements import CompileInfo, LayerInfo, ModelMeasurements, OutputKind
@@ -83,6 +84,7 @@ def measure_model(
         train_loss=scores.train_loss,
         weights_sha256=_weights_digest(model),
         error=scores.error,
+        confusion=scores.confusion,
     )
 
 
@@ -314,6 +316,7 @@ class _Scores:
     train_accuracy: float | None = None
     train_loss: float | None = None
     error: str | None = None
+    confusion: list[list[int]] | None = None
 
 
 class _Unscorable(Exception):
@@ -343,7 +346,16 @@ def _score(
         train, splits.y_train, kind, problems
     )
     scores.error = problems[0] if problems else None
+    scores.confusion = _confusion(test, splits.y_test)
     return scores
+
+
+def _confusion(outputs: npt.NDArray[np.float64], labels: npt.NDArray[np.uint8]) -> list[list[int]]:
+    finite = np.asarray(np.isfinite(outputs).all(axis=1), dtype=bool)
+    predicted = np.where(finite, np.argmax(np.where(finite[:, None], outputs, 0.0), axis=1), -1)
+    y = labels.reshape(-1).astype(np.int64)
+    classes = max(outputs.shape[1], int(y.max()) + 1 if len(y) else 0)
+    return confusion_matrix(predicted.astype(np.int64), y, classes)
 
 
 def _input_shape(model: Any, sample: tuple[int, ...]) -> tuple[int, ...] | None:

@@ -20,6 +20,7 @@ from autograder.artifacts import Artifacts, ExportedModel, read_artifacts
 from autograder.checks.base import CheckContext
 from autograder.checks.registry import run_checks
 from autograder.claims import find_claims
+from autograder.classification import Classification, classification
 from autograder.datasets.base import DataOptions, Splits
 from autograder.errors import EvaluationError, InvalidSubmissionError
 from autograder.evaluation import measure_model
@@ -164,6 +165,13 @@ def _metrics(model: ModelMeasurements | None) -> Metrics:
     )
 
 
+def _classification(model: ModelMeasurements | None, dataset: str) -> Classification | None:
+    if model is None or model.confusion is None:
+        return None
+    names = list(datasets.get_info(dataset).class_names)
+    return classification(model.confusion, names)
+
+
 def _base_report(submission: Submission, prepared: Prepared) -> dict[str, object]:
     return {
         "submission": SubmissionInfo(
@@ -261,6 +269,7 @@ def score(
             "layers": [layer.model_dump() for layer in model.layers] if model else [],
             "reference": reference.summary if reference else None,
             "curves": curves,
+            "classification": _classification(model, rubric.dataset.name),
         }
     )
 

@@ -57,6 +57,9 @@ class ModelMeasurements(_Data):
         default=None, description="SHA-256 over every weight array, in model order."
     )
     error: str | None = Field(default=None, description="Why some numbers are missing.")
+    confusion: list[list[int]] | None = Field(
+        default=None, description="Test-split confusion matrix, [true][predicted]."
+    )
 
     @property
     def overfitting_gap(self) -> float | None:

@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from autograder.classification import Classification
+
 CheckStatus = Literal["pass", "fail", "partial", "error", "skipped"]
 SubmissionStatus = Literal["graded", "error", "timeout", "invalid"]
 DataSource = Literal["real", "synthetic"]
@@ -164,6 +166,10 @@ class GradeReport(_Data):
     )
     overrides: list[OverrideApplied] = Field(
         default_factory=list, description="Manual adjustments applied on top of the grader's."
+    )
+    classification: Classification | None = Field(
+        default=None,
+        description="Test-split confusion matrix and per-class precision/recall/F1.",
     )
 
 
