@@ -39,6 +39,7 @@ from autograder.overrides import apply_overrides, load_overrides
 from autograder.reference.cache import ReferenceOutcome, ReferenceRecord, cache_dir, lookup
 from autograder.reports.console import render_class_table, render_submission
 from autograder.reports.exports import FORMATS, parse_formats, write_exports
+from autograder.reports.html import read_summary, render_feedback, write_html
 from autograder.reports.json_report import result_json_schema
 from autograder.reports.progress import BatchProgress
 from autograder.reports.reference import render_reference
@@ -410,6 +411,9 @@ def check(
         typer.Option(min=1.0, help="Seconds the notebook may run (default: the rubric's)."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed for Python, NumPy and Keras.")] = 0,
+    html: Annotated[
+        Path | None, typer.Option(help="Also write the feedback as a self-contained HTML file.")
+    ] = None,
 ) -> None:
     """Check your notebook before handing it in: public checks, with hints.
 
@@ -452,8 +456,32 @@ def check(
         quick_epochs=settings.epochs if quick else None,
         failed=failed,
     )
+    if html is not None:
+        html.parent.mkdir(parents=True, exist_ok=True)
+        html.write_text(render_feedback(report, language), encoding="utf-8")
+        _out.print(f"HTML feedback: {html}", markup=False)
     if failed:
         raise typer.Exit(EXIT_FAILED)
+
+
+@app.command("html")
+def html_report(
+    results: Annotated[Path, typer.Argument(help="A `grade --out` folder (or its summary.json).")],
+    lang: Annotated[
+        LangChoice | None,
+        typer.Option(help="Report language (default: the locale)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Where to write (default: the results folder)."),
+    ] = None,
+) -> None:
+    """Write HTML feedback per submission and a class dashboard from grading results."""
+    summary = read_summary(results)
+    target = out or (results if results.is_dir() else results.parent)
+    language = choose_language(lang.value if lang else None, None)
+    written = write_html(target, summary.submissions, language, rubric=summary.rubric.id)
+    _out.print(f"{len(written) - 1} feedback pages and {written[-1]}", markup=False)
 
 
 @rubric_app.command("validate")

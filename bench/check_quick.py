@@ -46,9 +46,7 @@ def main() -> None:
     args = parser.parse_args()
     env_note = f"load average before: {os.getloadavg()[0]:.2f} ({os.cpu_count()} CPUs)"
     print(env_note)
-    floor = [
-        _timed([sys.executable, "-c", "import tensorflow"])[0] for _ in range(args.repeat)
-    ]
+    floor = [_timed([sys.executable, "-c", "import tensorflow"])[0] for _ in range(args.repeat)]
     tf_import = statistics.median(floor)
     print(f"fresh `import tensorflow`: median {tf_import:.1f} s")
     for notebook in args.notebooks:

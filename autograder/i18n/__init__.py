@@ -5,7 +5,7 @@ arguments next to the English ``message``; renderers translate with
 :func:`localized` and fall back to ``message`` when a check has no key (so a new
 check kind works before anyone writes its catalog entries).
 
-Adopting it in a check is one keyword: ``result(..., said=say("my.key", n=3))``.
+Adopting it in a check is one keyword: ``result(..., said=say("<kind>.<verdict>", n=3))``.
 """
 
 from __future__ import annotations

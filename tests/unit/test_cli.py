@@ -14,6 +14,8 @@ COMMANDS = [
     [],
     ["grade"],
     ["reference"],
+    ["check"],
+    ["html"],
     ["rubric"],
     ["rubric", "validate"],
     ["rubric", "schema"],
