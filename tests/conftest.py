@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+pytest_plugins = ("pytester",)
+
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
 Snapshot = Callable[[str, str], None]
