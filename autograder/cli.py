@@ -39,6 +39,7 @@ from autograder.overrides import apply_overrides, load_overrides
 from autograder.reference.cache import ReferenceOutcome, ReferenceRecord, cache_dir, lookup
 from autograder.reports.console import render_class_table, render_submission
 from autograder.reports.exports import FORMATS, parse_formats, write_exports
+from autograder.reports.github import write_github
 from autograder.reports.html import read_summary, render_feedback, write_html
 from autograder.reports.json_report import result_json_schema
 from autograder.reports.progress import BatchProgress
@@ -87,6 +88,20 @@ class ExecutorChoice(str, Enum):
 
     local = "local"
     dask = "dask"
+
+
+class LangChoice(str, Enum):
+    """--lang values."""
+
+    es = "es"
+    en = "en"
+
+
+class ReportFormat(str, Enum):
+    """--format values: the terminal, or GitHub Actions (step summary + ::error lines)."""
+
+    console = "console"
+    github = "github"
 
 
 @contextlib.contextmanager
@@ -198,6 +213,14 @@ def grade(
         str | None,
         typer.Option(help="Assignment column for canvas-csv (default: the rubric title)."),
     ] = None,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(min=0.0, help="Exit 1 when a submission scores fewer points than this."),
+    ] = None,
+    lang: Annotated[
+        LangChoice | None,
+        typer.Option(help="Language of --format github (default: the rubric's, then locale)."),
+    ] = None,
 ) -> None:
     """Run each submission in its own kernel, measure its model, and score it.
 
@@ -268,6 +291,16 @@ def grade(
         f"{outcome.invalid} with nothing to run; results written to {out}/",
         markup=False,
     )
+    if "github" in chosen:
+        language = choose_language(lang.value if lang else None, loaded.rubric.language)
+        write_github(
+            reports, language, title=loaded.rubric.title, stdout=sys.stdout, environ=os.environ
+        )
+    if fail_under is not None:
+        below = [r.submission.id for r in reports if r.score < fail_under]
+        if below:
+            _err.print(f"below --fail-under {fail_under:g}: {', '.join(below)}", markup=False)
+            raise typer.Exit(EXIT_FAILED)
 
 
 def _executor(
@@ -380,13 +413,6 @@ def reference(
     render_reference(outcome.record, outcome.path, from_cache=outcome.from_cache, console=_out)
 
 
-class LangChoice(str, Enum):
-    """--lang values."""
-
-    es = "es"
-    en = "en"
-
-
 @app.command()
 def check(
     notebook: Annotated[Path, typer.Argument(help="Your notebook (.ipynb) or script (.py).")],
@@ -414,6 +440,10 @@ def check(
     html: Annotated[
         Path | None, typer.Option(help="Also write the feedback as a self-contained HTML file.")
     ] = None,
+    report_format: Annotated[
+        ReportFormat,
+        typer.Option("--format", help="console, or github: step summary and ::error annotations."),
+    ] = ReportFormat.console,
 ) -> None:
     """Check your notebook before handing it in: public checks, with hints.
 
@@ -447,15 +477,20 @@ def check(
         finally:
             warm.join()
     failed = required_failures(report, loaded)
-    render_self_check(
-        report,
-        _out,
-        lang=language,
-        title=loaded.rubric.title,
-        hidden=hidden,
-        quick_epochs=settings.epochs if quick else None,
-        failed=failed,
-    )
+    if report_format is ReportFormat.github:
+        write_github(
+            [report], language, title=loaded.rubric.title, stdout=sys.stdout, environ=os.environ
+        )
+    else:
+        render_self_check(
+            report,
+            _out,
+            lang=language,
+            title=loaded.rubric.title,
+            hidden=hidden,
+            quick_epochs=settings.epochs if quick else None,
+            failed=failed,
+        )
     if html is not None:
         html.parent.mkdir(parents=True, exist_ok=True)
         html.write_text(render_feedback(report, language), encoding="utf-8")

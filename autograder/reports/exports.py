@@ -17,7 +17,15 @@ from autograder.reports.moodle_csv import write_moodle_csv
 from autograder.results import ClassSummary
 
 ExportFormat = Literal[
-    "console", "json", "csv", "canvas-csv", "moodle-csv", "gradescope", "junit", "markdown"
+    "console",
+    "json",
+    "csv",
+    "canvas-csv",
+    "moodle-csv",
+    "gradescope",
+    "junit",
+    "markdown",
+    "github",  # written by the CLI (stdout + $GITHUB_STEP_SUMMARY), see reports/github.py
 ]
 FORMATS: tuple[str, ...] = get_args(ExportFormat)
 
@@ -56,5 +64,5 @@ _WRITERS: dict[str, Callable[[Path, ClassSummary, str], Path]] = {
 def write_exports(
     out_dir: Path, summary: ClassSummary, formats: list[str], assignment: str
 ) -> list[Path]:
-    """Write each file format in ``formats`` (``console`` is the caller's) under ``out_dir``."""
+    """Write each file format in ``formats`` (``console``, ``github``: the caller's)."""
     return [_WRITERS[name](out_dir, summary, assignment) for name in formats if name in _WRITERS]

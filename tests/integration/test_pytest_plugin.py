@@ -1,0 +1,40 @@
+"""The pytest plugin on a bundled example submission, through pytester (one kernel run)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.kernel
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = ROOT / "submissions" / "fashion-mnist" / "dense500x3.ipynb"
+RUBRIC = ROOT / "rubrics" / "fashion-mnist.yaml"
+
+
+def test_one_item_per_check_with_pass_fail_and_skip(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest(
+        "--autograder-rubric",
+        str(RUBRIC),
+        "--autograder-data",
+        "synthetic",
+        "--autograder-fraction",
+        "0.02",
+        "--autograder-quick",
+        "--autograder-lang",
+        "en",
+        "-p",
+        "no:cacheprovider",
+        "-rA",
+        str(NOTEBOOK),
+    )
+    # Quick mode decides the structure: compile passes, the wrong layers fail, the rest skip.
+    result.assert_outcomes(passed=1, failed=2, skipped=3)
+    result.stdout.fnmatch_lines(
+        [
+            "*architecture: fail (0/2): layer 2: expected Dense(128, relu), found Dense(500, relu)",
+            "*hint: Compare layer 2 of your model with the statement*",
+        ]
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED

@@ -1,0 +1,112 @@
+"""--format github: Markdown step summary and ::error annotations; grade --fail-under."""
+
+from __future__ import annotations
+
+import io
+import types
+from pathlib import Path
+
+import pytest
+from student_reports import ROOT, RUBRIC_PATH, report_for
+
+from autograder import cli
+from autograder.reports.github import error_annotations, step_summary, write_github
+from autograder.results import GradeReport
+
+NOTEBOOK = ROOT / "submissions" / "fashion-mnist" / "correct.ipynb"
+
+
+@pytest.fixture
+def failing(build) -> GradeReport:  # type: ignore[no-untyped-def]
+    layers = [
+        build.layer("Flatten", shape=(None, 784)),
+        build.layer("Dense", 500, "relu", (None, 500)),
+        build.layer("Dense", 10, "softmax", (None, 10)),
+    ]
+    model = build.model(layers, trainable=397_510, test=0.71, train=0.80)
+    report = report_for(model, build.context(model, [build.fit(10)]).artifacts)
+    return report.model_copy(
+        update={"submission": report.submission.model_copy(update={"path": "hw/a,b:c.ipynb"})}
+    )
+
+
+def test_annotations_one_per_failing_check_escaped(failing: GradeReport) -> None:
+    lines = error_annotations([failing], "en")
+    assert [line.split("title=")[1].split(" ")[0] for line in lines] == [
+        "architecture",
+        "parameters",
+    ]
+    first = lines[0]
+    # Commas and colons in properties, newlines in data: GitHub's escaping rules.
+    assert first.startswith("::error file=hw/a%2Cb%3Ac.ipynb,title=architecture (0/2)::")
+    assert "layer 2: expected Dense(128, relu), found Dense(500, relu)%0Ahint: Compare" in first
+    assert "\n" not in first
+
+
+def test_summary_is_a_markdown_table_in_spanish(failing: GradeReport) -> None:
+    summary = step_summary([failing], "es", title="Taller 3")
+    assert summary.startswith("## Autograder: Taller 3\n")
+    assert f"### ana — Total: {failing.score:g} / {failing.max_score:g}" in summary
+    assert "| Comprobación | Estado | Puntos | Mensaje |" in summary
+    row = next(line for line in summary.splitlines() if line.startswith("| `architecture`"))
+    assert "❌ fallida" in row
+    assert "capa 2: se esperaba Dense(128, relu)" in row
+    assert row.count("|") == 5  # no stray pipes from messages
+
+
+def test_summary_goes_to_the_step_summary_file(failing: GradeReport, tmp_path: Path) -> None:
+    target = tmp_path / "summary.md"
+    target.write_text("earlier step\n", encoding="utf-8")
+    out = io.StringIO()
+    written = write_github(
+        [failing], "en", title="T", stdout=out, environ={"GITHUB_STEP_SUMMARY": str(target)}
+    )
+    assert written == target
+    content = target.read_text(encoding="utf-8")
+    assert content.startswith("earlier step\n## Autograder: T")  # appended, never replaced
+    assert out.getvalue().count("::error ") == 2
+    assert "## Autograder" not in out.getvalue()
+
+
+def test_without_actions_the_summary_goes_to_stdout(failing: GradeReport) -> None:
+    out = io.StringIO()
+    assert write_github([failing], "en", title="T", stdout=out, environ={}) is None
+    assert "## Autograder: T" in out.getvalue()
+
+
+def _fake_grade(monkeypatch: pytest.MonkeyPatch, reports: list[GradeReport]) -> None:
+    """grade without kernels or TensorFlow: the batch 'ran' and produced ``reports``."""
+    data_info = reports[0].data
+    monkeypatch.setattr(cli, "_warm_up_tensorflow", lambda log: None)
+    monkeypatch.setattr(cli, "prepare", lambda *a: types.SimpleNamespace(data_info=data_info))
+    monkeypatch.setattr(cli, "_grade_all", lambda subs, prepared, out: reports)
+
+
+@pytest.mark.parametrize(("threshold", "code"), [(None, 0), (2, 0), (9.5, 1)])
+def test_grade_exit_code_and_fail_under(
+    failing: GradeReport,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    threshold: float | None,
+    code: int,
+) -> None:
+    _fake_grade(monkeypatch, [failing])
+    args = ["grade", str(NOTEBOOK), "--rubric", str(RUBRIC_PATH), "--out", str(tmp_path)]
+    if threshold is not None:
+        args += ["--fail-under", str(threshold)]
+    assert cli.main(args) == code
+
+
+def test_grade_format_github(
+    failing: GradeReport,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _fake_grade(monkeypatch, [failing])
+    summary = tmp_path / "step.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    args = ["grade", str(NOTEBOOK), "--rubric", str(RUBRIC_PATH), "--out", str(tmp_path)]
+    assert cli.main([*args, "--format", "github", "--lang", "en"]) == 0
+    assert "::error file=" in capsys.readouterr().out
+    assert "| `architecture` | ❌ fail |" in summary.read_text(encoding="utf-8")
