@@ -14,7 +14,9 @@ RUBRIC = ROOT / "rubrics" / "fashion-mnist.yaml"
 
 
 def test_one_item_per_check_with_pass_fail_and_skip(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest(
+    # A subprocess: in-process pytester restores sys.modules afterwards, which would
+    # unload TensorFlow, and TensorFlow's native code cannot be loaded twice.
+    result = pytester.runpytest_subprocess(
         "--autograder-rubric",
         str(RUBRIC),
         "--autograder-data",
