@@ -110,3 +110,25 @@ def test_grade_format_github(
     assert cli.main([*args, "--format", "github", "--lang", "en"]) == 0
     assert "::error file=" in capsys.readouterr().out
     assert "| `architecture` | ❌ fail |" in summary.read_text(encoding="utf-8")
+
+
+def test_workflow_in_docs_caches_uv_and_keras_and_uses_real_options(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import yaml  # noqa: PLC0415  # only this test reads YAML directly
+
+    workflow = yaml.safe_load((ROOT / "docs" / "github-actions.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["grade"]["steps"]
+    uses = [s.get("uses", "") for s in steps]
+    setup_uv = next(s for s in steps if s.get("uses", "").startswith("astral-sh/setup-uv"))
+    assert setup_uv["with"]["enable-cache"] is True
+    cached = [s["with"]["path"] for s in steps if s.get("uses", "").startswith("actions/cache")]
+    assert "${{ env.KERAS_HOME }}/datasets" in cached
+    assert ".autograder-venv" in cached
+    assert any(u.startswith("actions/checkout") for u in uses)
+    grade = next(s["run"] for s in steps if s.get("name") == "Grade")
+    assert cli.main(["grade", "--help"]) == 0
+    help_text = capsys.readouterr().out
+    for option in ("--format", "--fail-under", "--out", "--rubric"):
+        assert option in grade
+        assert option in help_text
