@@ -69,6 +69,18 @@ MESSAGES: dict[str, str] = {
         "Make sure the notebook builds, compiles and trains the model in a variable "
         "named `{variable}`, and runs from top to bottom without errors."
     ),
+    "claims.pass": "claimed {claimed:.4g}, measured {measured:.4g} (within {tolerance:g})",
+    "claims.mismatch": (
+        "cell {cell} claims {claimed:.4g} but the grader measured {measured:.4g} "
+        "(differs by {difference:.3f} > {tolerance:g})"
+    ),
+    "claims.mismatch.hint": (
+        "Report the accuracy your final model really reaches: rerun the notebook from "
+        "top to bottom and copy the number from model.evaluate."
+    ),
+    "claims.synthetic": "skipped on synthetic data: the notebook's own numbers are not comparable",
+    "claims.fraction": "skipped: graded on {fraction:g} of the data, the notebook on all of it",
+    "claims.none": "no test accuracy reported in the notebook's saved outputs or markdown",
     # --- the student's self-check report (autograder check) ---------------------------
     "report.title": "Self-check: {title}",
     "report.submission": "Notebook: {path}",

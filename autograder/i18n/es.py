@@ -71,6 +71,18 @@ MESSAGES: dict[str, str] = {
         "Asegúrate de que el notebook construye, compila y entrena el modelo en una variable "
         "llamada `{variable}`, y de que corre de principio a fin sin errores."
     ),
+    "claims.pass": "se afirma {claimed:.4g}, se midió {measured:.4g} (dentro de {tolerance:g})",
+    "claims.mismatch": (
+        "la celda {cell} afirma {claimed:.4g} pero el calificador midió {measured:.4g} "
+        "(difiere en {difference:.3f} > {tolerance:g})"
+    ),
+    "claims.mismatch.hint": (
+        "Informa la exactitud que de verdad alcanza tu modelo final: vuelve a ejecutar el "
+        "notebook de principio a fin y copia el número de model.evaluate."
+    ),
+    "claims.synthetic": "omitida con datos sintéticos: los números del notebook no son comparables",
+    "claims.fraction": "omitida: calificado con {fraction:g} de los datos, el notebook con todos",
+    "claims.none": "el notebook no informa exactitud en prueba (ni en salidas ni en markdown)",
     # --- informe de autoevaluación (autograder check) ---------------------------------
     "report.title": "Autoevaluación: {title}",
     "report.submission": "Notebook: {path}",

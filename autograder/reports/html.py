@@ -69,8 +69,7 @@ def _architecture(report: GradeReport) -> list[dict[str, Any]]:
 
 
 def _curves(report: GradeReport, lang: Language) -> str | None:
-    # GradeReport.curves comes with reference retraining (issue 3); older results lack it.
-    curves: Any = getattr(report, "curves", None)
+    curves = report.curves
     if curves is None:
         return None
     labels = {word: text(f"html.{word}", lang) for word in _CURVE_WORDS}

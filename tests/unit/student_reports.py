@@ -9,12 +9,29 @@ from autograder.checks.base import CheckContext
 from autograder.checks.registry import run_checks
 from autograder.classification import classification
 from autograder.measurements import ModelMeasurements
-from autograder.results import DataInfo, GradeReport, Metrics, RubricInfo, SubmissionInfo
+from autograder.results import (
+    DataInfo,
+    GradeReport,
+    LearningCurves,
+    Metrics,
+    ReferenceSummary,
+    RubricInfo,
+    SubmissionInfo,
+)
 from autograder.rubric import LoadedRubric, load_rubric
 
 ROOT = Path(__file__).resolve().parents[2]
 RUBRIC_PATH = ROOT / "rubrics" / "fashion-mnist.yaml"
 FASHION = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat"]
+DATA = DataInfo(source="synthetic", fraction=0.02, dataset="fashion_mnist")
+# The rubric's bounds are relative: accuracy >= 0.80 - 0.05, gap <= 0.05 + 0.05.
+REFERENCE = ReferenceSummary(
+    test_accuracy=0.80, train_accuracy=0.85, overfitting_gap=0.05, duration_s=1.0, cache_key="k"
+)
+CURVES = LearningCurves(
+    student={"loss": [1.0, 0.6, 0.4], "accuracy": [0.6, 0.75, 0.85], "val_loss": [0.8, 0.6, 0.6]},
+    reference={"loss": [0.9, 0.5, 0.45], "accuracy": [0.65, 0.8, 0.84]},
+)
 
 
 def fashion_rubric() -> LoadedRubric:
@@ -36,6 +53,8 @@ def report_for(
         no_model_reason="the notebook left no model to grade",
         artifacts=artifacts,
         execution=None,
+        data=DATA,
+        reference=REFERENCE,
     )
     checks = run_checks(loaded.rubric, ctx)
     confusion = [
@@ -48,7 +67,7 @@ def report_for(
     return GradeReport(
         submission=SubmissionInfo(id=submission, path=f"{submission}.ipynb", sha256=None),
         rubric=RubricInfo(id=loaded.rubric.id, sha256=loaded.sha256),
-        data=DataInfo(source="synthetic", fraction=0.02, dataset="fashion_mnist"),
+        data=DATA,
         status="graded",
         score=sum(c.points for c in checks),
         max_score=sum(c.max_points for c in checks),
@@ -58,4 +77,6 @@ def report_for(
             train_accuracy=model.train_accuracy if model else None,
         ),
         classification=classification(confusion, FASHION) if model else None,
+        reference=REFERENCE,
+        curves=CURVES if model else None,
     )

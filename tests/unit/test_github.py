@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from student_reports import ROOT, RUBRIC_PATH, report_for
 
-from autograder import cli
+from autograder import cli, grading
 from autograder.reports.github import error_annotations, step_summary, write_github
 from autograder.results import GradeReport
 
@@ -23,7 +23,7 @@ def failing(build) -> GradeReport:  # type: ignore[no-untyped-def]
         build.layer("Dense", 500, "relu", (None, 500)),
         build.layer("Dense", 10, "softmax", (None, 10)),
     ]
-    model = build.model(layers, trainable=397_510, test=0.71, train=0.80)
+    model = build.model(layers, trainable=397_510, test=0.78, train=0.85)
     report = report_for(model, build.context(model, [build.fit(10)]).artifacts)
     return report.model_copy(
         update={"submission": report.submission.model_copy(update={"path": "hw/a,b:c.ipynb"})}
@@ -78,7 +78,8 @@ def _fake_grade(monkeypatch: pytest.MonkeyPatch, reports: list[GradeReport]) -> 
     """grade without kernels or TensorFlow: the batch 'ran' and produced ``reports``."""
     data_info = reports[0].data
     monkeypatch.setattr(cli, "_warm_up_tensorflow", lambda log: None)
-    monkeypatch.setattr(cli, "prepare", lambda *a: types.SimpleNamespace(data_info=data_info))
+    monkeypatch.setattr(grading, "prepare", lambda *a: types.SimpleNamespace(data_info=data_info))
+    monkeypatch.setattr(cli, "_with_reference", lambda prepared: prepared)
     monkeypatch.setattr(cli, "_grade_all", lambda subs, prepared, out: reports)
 
 

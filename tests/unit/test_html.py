@@ -80,7 +80,7 @@ def wrong_architecture(build):  # type: ignore[no-untyped-def]
         build.layer("Dense", 500, "relu", (None, 500)),
         build.layer("Dense", 10, "softmax", (None, 10)),
     ]
-    model = build.model(layers, trainable=397_510, test=0.71, train=0.93)
+    model = build.model(layers, trainable=397_510, test=0.78, train=0.93)
     return report_for(model, build.context(model, [build.fit(10)]).artifacts)
 
 
@@ -119,9 +119,14 @@ def test_feedback_confusion_matrix_and_per_class_metrics(wrong_architecture) -> 
     assert section[index + 1 : index + 5] == ["0.600", "0.600", "0.600", "10"]
 
 
-def test_feedback_learning_curves_when_the_report_has_them(wrong_architecture) -> None:  # type: ignore[no-untyped-def]
+def test_feedback_learning_curves_student_and_reference(wrong_architecture) -> None:  # type: ignore[no-untyped-def]
     page = Page(render_feedback(wrong_architecture, "es"))
+    (curves,) = [img for img in page.images if img["section"] == "curves"]
+    assert len(_png(curves["src"])) > 1000
+    without = wrong_architecture.model_copy(update={"curves": None})
+    page = Page(render_feedback(without, "es"))
     assert "No se registró historial de entrenamiento." in page.sections["curves"]
+    assert not [img for img in page.images if img["section"] == "curves"]
 
 
 def test_feedback_escapes_student_text(wrong_architecture) -> None:  # type: ignore[no-untyped-def]
