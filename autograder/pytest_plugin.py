@@ -153,7 +153,12 @@ def _grade(config: pytest.Config, notebook: Path) -> GradeReport:
     )
     quick = bool(config.getoption("autograder_quick"))
     settings = SelfCheckOptions(quick=quick, fraction=fraction)
-    return run_self_check(notebook, _rubric(config), settings, base)
+    # Relative thresholds need the reference's numbers, cached or trained, exactly as
+    # `grade` gets them; quick mode decides no threshold and skips that wait.
+    from autograder.cli import _with_reference  # noqa: PLC0415
+
+    attach = None if quick else _with_reference
+    return run_self_check(notebook, _rubric(config), settings, base, attach=attach)
 
 
 def _text(config: pytest.Config, check: CheckResult, report: GradeReport) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 _DPI = 110
 _STUDENT = "#1f77b4"
@@ -55,6 +56,7 @@ def learning_curves(
                     epochs = range(1, len(values) + 1)
                     label = f"{who}: {labels[split]}"
                     axes.plot(epochs, values, style, color=colour, label=label, marker=".")
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole
         axes.set_xlabel(labels["epoch"])
         axes.set_title(labels[metric])
         axes.grid(alpha=0.3)
@@ -96,6 +98,7 @@ def histogram(
     figure = Figure(figsize=(5, 3))
     axes = figure.add_subplot(1, 1, 1)
     axes.hist(list(values), bins=bins, range=limits, color=_STUDENT, edgecolor="white")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts of submissions
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
     axes.grid(alpha=0.3, axis="y")
