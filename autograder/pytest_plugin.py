@@ -155,9 +155,9 @@ def _grade(config: pytest.Config, notebook: Path) -> GradeReport:
     settings = SelfCheckOptions(quick=quick, fraction=fraction)
     # Relative thresholds need the reference's numbers, cached or trained, exactly as
     # `grade` gets them; quick mode decides no threshold and skips that wait.
-    from autograder.cli import _with_reference  # noqa: PLC0415
+    from autograder.cli import _attach_reference  # noqa: PLC0415
 
-    attach = None if quick else _with_reference
+    attach = None if quick else _attach_reference
     return run_self_check(notebook, _rubric(config), settings, base, attach=attach)
 
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import io
-import types
 from pathlib import Path
 
 import pytest
 from student_reports import ROOT, RUBRIC_PATH, report_for
 
-from autograder import cli, grading
+from autograder import cli
+from autograder.batch import grader
 from autograder.reports.github import error_annotations, step_summary, write_github
-from autograder.results import GradeReport
+from autograder.results import GradeReport, SubmissionInfo
+from autograder.submissions import Submission
 
 NOTEBOOK = ROOT / "submissions" / "fashion-mnist" / "correct.ipynb"
 
@@ -74,13 +75,17 @@ def test_without_actions_the_summary_goes_to_stdout(failing: GradeReport) -> Non
     assert "## Autograder: T" in out.getvalue()
 
 
-def _fake_grade(monkeypatch: pytest.MonkeyPatch, reports: list[GradeReport]) -> None:
-    """grade without kernels or TensorFlow: the batch 'ran' and produced ``reports``."""
-    data_info = reports[0].data
+def _fake_grade(monkeypatch: pytest.MonkeyPatch, report: GradeReport) -> None:
+    """grade without kernels, TensorFlow or data: every submission gets ``report``."""
+
+    def fake_grade(sub: Submission, prepared: object) -> GradeReport:
+        info = SubmissionInfo(id=sub.id, path=str(sub.path), sha256=sub.sha256)
+        return report.model_copy(update={"submission": info})
+
+    monkeypatch.setattr(grader, "grade_submission", fake_grade)
+    monkeypatch.setattr(grader.WorkerGrade, "prepared", lambda self: None)
     monkeypatch.setattr(cli, "_warm_up_tensorflow", lambda log: None)
-    monkeypatch.setattr(grading, "prepare", lambda *a: types.SimpleNamespace(data_info=data_info))
-    monkeypatch.setattr(cli, "_with_reference", lambda prepared: prepared)
-    monkeypatch.setattr(cli, "_grade_all", lambda subs, prepared, out: reports)
+    monkeypatch.setattr(cli, "_reference_record", lambda *args: None)
 
 
 @pytest.mark.parametrize(("threshold", "code"), [(None, 0), (2, 0), (9.5, 1)])
@@ -91,8 +96,9 @@ def test_grade_exit_code_and_fail_under(
     threshold: float | None,
     code: int,
 ) -> None:
-    _fake_grade(monkeypatch, [failing])
-    args = ["grade", str(NOTEBOOK), "--rubric", str(RUBRIC_PATH), "--out", str(tmp_path)]
+    _fake_grade(monkeypatch, failing)
+    args = ["grade", str(NOTEBOOK), "--rubric", str(RUBRIC_PATH), "--out", str(tmp_path / "o")]
+    args += ["--data", "synthetic", "--jobs", "1"]
     if threshold is not None:
         args += ["--fail-under", str(threshold)]
     assert cli.main(args) == code
@@ -104,10 +110,11 @@ def test_grade_format_github(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _fake_grade(monkeypatch, [failing])
+    _fake_grade(monkeypatch, failing)
     summary = tmp_path / "step.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    args = ["grade", str(NOTEBOOK), "--rubric", str(RUBRIC_PATH), "--out", str(tmp_path)]
+    args = ["grade", str(NOTEBOOK), "--rubric", str(RUBRIC_PATH), "--out", str(tmp_path / "o")]
+    args += ["--data", "synthetic", "--jobs", "1"]
     assert cli.main([*args, "--format", "github", "--lang", "en"]) == 0
     assert "::error file=" in capsys.readouterr().out
     assert "| `architecture` | ❌ fail |" in summary.read_text(encoding="utf-8")
