@@ -6,9 +6,13 @@ results are plain data for the HTML feedback and any other renderer.
 
 from __future__ import annotations
 
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:  # results.py imports this module; NumPy stays out of light commands
+    import numpy as np
+    import numpy.typing as npt
 
 
 class _Data(BaseModel):
@@ -35,6 +39,8 @@ def confusion_matrix(
     predicted: npt.NDArray[np.int64], labels: npt.NDArray[np.int64], classes: int
 ) -> list[list[int]]:
     """Counts of (true, predicted); predictions outside 0..classes-1 (NaN rows) are dropped."""
+    import numpy as np  # noqa: PLC0415  # see the TYPE_CHECKING import
+
     valid = (predicted >= 0) & (predicted < classes) & (labels >= 0) & (labels < classes)
     flat = labels[valid] * classes + predicted[valid]
     counts = np.bincount(flat, minlength=classes * classes).reshape(classes, classes)
@@ -43,6 +49,8 @@ def confusion_matrix(
 
 def classification(matrix: list[list[int]], class_names: list[str]) -> Classification:
     """Per-class precision/recall/F1 from a confusion matrix."""
+    import numpy as np  # noqa: PLC0415  # see the TYPE_CHECKING import
+
     counts = np.asarray(matrix, dtype=np.int64)
     names = list(class_names) + [str(i) for i in range(len(class_names), len(counts))]
     rows = []

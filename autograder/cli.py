@@ -40,7 +40,6 @@ from autograder.reference.cache import ReferenceOutcome, ReferenceRecord, cache_
 from autograder.reports.console import render_class_table, render_submission
 from autograder.reports.exports import FORMATS, parse_formats, write_exports
 from autograder.reports.github import write_github
-from autograder.reports.html import read_summary, render_feedback, write_html
 from autograder.reports.json_report import result_json_schema
 from autograder.reports.progress import BatchProgress
 from autograder.reports.reference import render_reference
@@ -492,6 +491,9 @@ def check(
             failed=failed,
         )
     if html is not None:
+        # Late: matplotlib costs seconds to import, and only HTML output needs it.
+        from autograder.reports.html import render_feedback  # noqa: PLC0415
+
         html.parent.mkdir(parents=True, exist_ok=True)
         html.write_text(render_feedback(report, language), encoding="utf-8")
         _out.print(f"HTML feedback: {html}", markup=False)
@@ -512,6 +514,8 @@ def html_report(
     ] = None,
 ) -> None:
     """Write HTML feedback per submission and a class dashboard from grading results."""
+    from autograder.reports.html import read_summary, write_html  # noqa: PLC0415  # matplotlib
+
     summary = read_summary(results)
     target = out or (results if results.is_dir() else results.parent)
     language = choose_language(lang.value if lang else None, None)
