@@ -34,7 +34,7 @@ from autograder.errors import (
     RubricError,
     UsageError,
 )
-from autograder.i18n import choose_language
+from autograder.i18n import choose_language, text
 from autograder.overrides import apply_overrides, load_overrides
 from autograder.reference.cache import ReferenceOutcome, ReferenceRecord, cache_dir, lookup
 from autograder.reports.console import render_class_table, render_submission
@@ -496,7 +496,7 @@ def check(
 
         html.parent.mkdir(parents=True, exist_ok=True)
         html.write_text(render_feedback(report, language), encoding="utf-8")
-        _out.print(f"HTML feedback: {html}", markup=False)
+        _out.print(text("report.html", language, path=html), markup=False)
     if failed:
         raise typer.Exit(EXIT_FAILED)
 

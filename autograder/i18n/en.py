@@ -95,6 +95,7 @@ MESSAGES: dict[str, str] = {
     "report.score": "Score on the public checks: {score:g} / {max:g}",
     "report.hidden": "{count} more check(s) are graded by your instructor only.",
     "report.undecided": "Not decided in --quick mode: {ids}",
+    "report.html": "HTML feedback: {path}",
     "report.ok": "All required checks pass.",
     "report.failed": "{count} required check(s) failed: {ids}",
     "report.not_graded": "The notebook could not be graded ({status}): {message}",

@@ -98,6 +98,7 @@ MESSAGES: dict[str, str] = {
     "report.score": "Puntaje en las comprobaciones públicas: {score:g} / {max:g}",
     "report.hidden": "{count} comprobación(es) más las califica solo tu docente.",
     "report.undecided": "No decididas en modo --quick: {ids}",
+    "report.html": "Retroalimentación en HTML: {path}",
     "report.ok": "Todas las comprobaciones obligatorias pasan.",
     "report.failed": "{count} comprobación(es) obligatoria(s) fallaron: {ids}",
     "report.not_graded": "No se pudo calificar el notebook ({status}): {message}",
