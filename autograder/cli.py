@@ -30,13 +30,18 @@ from autograder.datasets.base import DataOptions
 from autograder.errors import (
     AutograderError,
     DatasetError,
-    ReferenceSolutionError,
     RubricError,
     UsageError,
 )
 from autograder.i18n import choose_language, text
 from autograder.overrides import apply_overrides, load_overrides
-from autograder.reference.cache import ReferenceOutcome, ReferenceRecord, cache_dir, lookup
+from autograder.reference.cache import (
+    ReferenceOutcome,
+    ReferenceRecord,
+    cache_dir,
+    lookup,
+    resolve_reference,
+)
 from autograder.reports.console import render_class_table, render_submission
 from autograder.reports.exports import FORMATS, parse_formats, write_exports
 from autograder.reports.github import write_github
@@ -320,20 +325,12 @@ def _reference_record(
     loaded: LoadedRubric, options: GradeOptions, grade_fn: WorkerGrade, out: Path
 ) -> ReferenceRecord | None:
     """The reference run for these settings; trained first when thresholds need it."""
-    rubric = loaded.rubric
-    if rubric.reference is None:
-        return None
-    needed = bool(rubric.relative_checks)
-    try:
-        outcome = lookup(loaded, options.data, options.seed)
-        if outcome is None and needed:
-            _warm_up_tensorflow(out / "grader.log")
-            outcome = _train_reference(grade_fn.prepared(), "the rubric's thresholds need it")
-    except ReferenceSolutionError:
-        if needed:
-            raise
-        return None  # only the reference's learning curves are lost
-    return outcome.record if outcome else None
+
+    def train() -> ReferenceOutcome:
+        _warm_up_tensorflow(out / "grader.log")
+        return _train_reference(grade_fn.prepared(), "the rubric's thresholds need it")
+
+    return resolve_reference(loaded, options.data, options.seed, train)
 
 
 def _train_reference(prepared: Prepared, why: str) -> ReferenceOutcome:
@@ -354,20 +351,14 @@ def _train_reference(prepared: Prepared, why: str) -> ReferenceOutcome:
 
 def _attach_reference(prepared: Prepared) -> Prepared:
     """As ``grade`` does: the reference's measurements, trained first when thresholds need it."""
-    rubric = prepared.rubric.rubric
-    if rubric.reference is None:
-        return prepared
-    needed = bool(rubric.relative_checks)
     options = prepared.options
-    try:
-        outcome = lookup(prepared.rubric, options.data, options.seed)
-        if outcome is None and needed:
-            outcome = _train_reference(prepared, "the rubric's thresholds need it")
-    except ReferenceSolutionError:
-        if needed:
-            raise
-        return prepared  # only the reference's learning curves are lost
-    return dataclasses.replace(prepared, reference=outcome.record if outcome else None)
+    record = resolve_reference(
+        prepared.rubric,
+        options.data,
+        options.seed,
+        lambda: _train_reference(prepared, "the rubric's thresholds need it"),
+    )
+    return dataclasses.replace(prepared, reference=record)
 
 
 @app.command()

@@ -15,12 +15,16 @@ its check (pass, fail with expected/found/hint, or skip).
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from autograder.results import CheckResult, GradeReport
+
+if TYPE_CHECKING:
+    from autograder.grading import Prepared
 
 _FAILING = ("fail", "error", "partial")
 
@@ -155,10 +159,19 @@ def _grade(config: pytest.Config, notebook: Path) -> GradeReport:
     settings = SelfCheckOptions(quick=quick, fraction=fraction)
     # Relative thresholds need the reference's numbers, cached or trained, exactly as
     # `grade` gets them; quick mode decides no threshold and skips that wait.
-    from autograder.cli import _attach_reference  # noqa: PLC0415
-
     attach = None if quick else _attach_reference
     return run_self_check(notebook, _rubric(config), settings, base, attach=attach)
+
+
+def _attach_reference(prepared: Prepared) -> Prepared:
+    from autograder.reference.cache import resolve_reference  # noqa: PLC0415  # see _grade
+    from autograder.reference.train import train_reference  # noqa: PLC0415
+
+    options = prepared.options
+    record = resolve_reference(
+        prepared.rubric, options.data, options.seed, lambda: train_reference(prepared)
+    )
+    return dataclasses.replace(prepared, reference=record)
 
 
 def _text(config: pytest.Config, check: CheckResult, report: GradeReport) -> str:

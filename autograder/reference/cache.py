@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -79,6 +80,32 @@ def lookup(
     if record is None:
         return None
     return ReferenceOutcome(record=record, path=entry_path(key, directory), from_cache=True)
+
+
+def resolve_reference(
+    loaded: LoadedRubric,
+    data: DataOptions,
+    seed: int,
+    train: Callable[[], ReferenceOutcome],
+) -> ReferenceRecord | None:
+    """The one policy every command follows for the reference run.
+
+    The cached run when there is one; else ``train()`` when the rubric's thresholds
+    need the reference; else nothing.  A missing reference file only matters when
+    thresholds need it: otherwise only the reference's learning curves are lost.
+    """
+    if loaded.rubric.reference is None:
+        return None
+    needed = bool(loaded.rubric.relative_checks)
+    try:
+        outcome = lookup(loaded, data, seed)
+        if outcome is None and needed:
+            outcome = train()
+    except ReferenceSolutionError:
+        if needed:
+            raise
+        return None
+    return outcome.record if outcome else None
 
 
 def cache_dir() -> Path:
