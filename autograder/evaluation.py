@@ -211,7 +211,29 @@ def _layer_info(layer: Any) -> LayerInfo:
         rate=float(rate) if isinstance(rate, (int, float)) else None,
         filters=filters if isinstance(filters, int) else None,
         kernel_size=[int(k) for k in kernel_size] if isinstance(kernel_size, tuple) else None,
+        pool_size=_int_list(getattr(layer, "pool_size", None)),
+        l1=_factor(getattr(layer, "kernel_regularizer", None), "l1"),
+        l2=_factor(getattr(layer, "kernel_regularizer", None), "l2"),
+        initializer=_initializer(getattr(layer, "kernel_initializer", None)),
     )
+
+
+def _int_list(value: Any) -> list[int] | None:
+    if isinstance(value, (tuple, list)) and all(isinstance(v, int) for v in value):
+        return [int(v) for v in value]
+    return None
+
+
+def _factor(regularizer: Any, name: str) -> float | None:
+    """The l1/l2 factor of a kernel regularizer (L2, L1, L1L2), None when absent or 0."""
+    value = getattr(regularizer, name, None)
+    if isinstance(value, (int, float, np.floating)) and float(value) > 0:
+        return float(value)
+    return None
+
+
+def _initializer(initializer: Any) -> str | None:
+    return snake_case(type(initializer).__name__) if initializer is not None else None
 
 
 def _activation_name(activation: Any) -> str | None:

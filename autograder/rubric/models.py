@@ -129,6 +129,18 @@ class LayerSpec(_Frozen):
     output_shape: list[int | None] | None = Field(
         default=None, description="Output shape including the batch axis, e.g. [null, 784]."
     )
+    filters: int | None = Field(default=None, description="Conv filters.")
+    kernel_size: list[int] | None = Field(
+        default=None, description="Conv kernel size, e.g. [3, 3]."
+    )
+    pool_size: list[int] | None = Field(default=None, description="Pooling window, e.g. [2, 2].")
+    rate: float | None = Field(default=None, ge=0, lt=1, description="Dropout rate.")
+    l2: float | None = Field(
+        default=None, ge=0, description="L2 factor of the kernel regularizer; 0: none."
+    )
+    initializer: str | None = Field(
+        default=None, description="Kernel initializer, e.g. he_normal or glorot_uniform."
+    )
 
 
 class ArchitectureCheck(_CheckBase):
