@@ -27,7 +27,6 @@ from autograder.measurements import LayerInfo
 from autograder.results import CheckResult
 from autograder.rubric.models import ArchitectureCheck, LayerSpec
 
-
 EXTRA_FIELDS = ("filters", "kernel_size", "pool_size", "rate", "l2", "initializer")
 """Layer settings beyond units/activation/shape that a rubric may pin down."""
 
