@@ -26,6 +26,7 @@ from autograder.errors import EvaluationError, InvalidSubmissionError
 from autograder.evaluation import measure_model
 from autograder.execution.runner import ExecutionRecord, JobPaths, RunOptions, run_source
 from autograder.execution.source import load_source
+from autograder.experiments import experiment_rows
 from autograder.measurements import ModelMeasurements
 from autograder.reference.cache import ReferenceRecord
 from autograder.results import (
@@ -237,6 +238,12 @@ def score(
     if evaluated is None:
         evaluated = evaluate(record, prepared)
     model, reference = evaluated.model, prepared.reference
+    # Measuring every model costs a reload each: only for rubrics that ask for it.
+    experiments = (
+        experiment_rows(evaluated.artifacts, prepared.splits, rubric.dataset.preprocessing)
+        if any(check.kind == "experiments" for check in rubric.checks)
+        else []
+    )
     context = CheckContext(
         rubric=rubric,
         model=model,
@@ -246,6 +253,7 @@ def score(
         data=prepared.data_info,
         reference=reference.summary if reference else None,
         claims=find_claims(submission.path),
+        experiments=experiments,
     )
     checks: list[CheckResult] = run_checks(rubric, context)
     status, message = _status(record.summary)
@@ -270,6 +278,7 @@ def score(
             "reference": reference.summary if reference else None,
             "curves": curves,
             "classification": _classification(model, rubric.dataset.name),
+            "experiments": experiments,
         }
     )
 

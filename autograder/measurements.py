@@ -62,6 +62,9 @@ class ModelMeasurements(_Data):
     weights_sha256: str | None = Field(
         default=None, description="SHA-256 over every weight array, in model order."
     )
+    val_accuracy: float | None = Field(
+        default=None, description="On the rows validation_split held out, when asked for."
+    )
     error: str | None = Field(default=None, description="Why some numbers are missing.")
     confusion: list[list[int]] | None = Field(
         default=None, description="Test-split confusion matrix, [true][predicted]."

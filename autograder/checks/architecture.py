@@ -50,7 +50,8 @@ class CanonicalLayer:
             "units": self.units,
             "activation": self.activation,
             "output_shape": self.output_shape,
-            **self.extra,
+            # Keras' default initializer on every Dense/Conv is noise in a report.
+            **{k: v for k, v in self.extra.items() if (k, v) != ("initializer", "glorot_uniform")},
         }
 
 
@@ -264,6 +265,11 @@ def _describe(layer: dict[str, Any]) -> str:
     if layer.get("l2") is not None:
         args.append(f"l2 {layer['l2']:g}")
     return f"{layer['type']}({', '.join(args)})" if args else str(layer["type"])
+
+
+def short_form(layers: list[CanonicalLayer]) -> str:
+    """Layers as one line: ``Flatten > Dense(128, relu) > Dense(10, softmax)``."""
+    return " > ".join(_describe(layer.as_dict()) for layer in layers)
 
 
 def _pass_message(actual: Normalised) -> str:

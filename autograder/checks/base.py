@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from autograder.artifacts import Artifacts, RecordedCall
@@ -14,6 +14,7 @@ from autograder.results import (
     CheckStatus,
     DataInfo,
     ExecutionSummary,
+    ExperimentRow,
     ReferenceSummary,
 )
 from autograder.rubric.models import Range, Rubric
@@ -36,6 +37,8 @@ class CheckContext:
     """The reference solution's measurements, for reference-relative bounds."""
     claims: tuple[Claim, ...] = ()
     """Accuracies the student reported in the submitted file, oldest first."""
+    experiments: list[ExperimentRow] = field(default_factory=list)
+    """Every trained model, measured; filled only when the rubric asks for experiments."""
 
     def fits(self) -> list[RecordedCall]:
         """The recorded fit calls of the graded model, oldest first."""

@@ -224,6 +224,64 @@ class ClaimsCheck(_CheckBase):
     )
 
 
+class ExperimentSpec(_Frozen):
+    """One configuration an experiments check requires; fields left out are not compared.
+
+    A model matches when it has every property given.  ``each_width`` turns the
+    requirement into a sweep: one matching model per width, scored by the share found.
+    """
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="Unique within the check.")
+    description: str | None = Field(default=None, description="Shown in reports.")
+    weight: float = Field(default=1.0, gt=0, description="Share of the check's points.")
+    each_width: list[int] | None = Field(
+        default=None,
+        min_length=1,
+        description="A sweep: for every width, a model whose hidden Dense layers all have it.",
+    )
+    hidden_layers: IntOrRange | None = Field(
+        default=None, description="Hidden Dense layers (every Dense but the output)."
+    )
+    hidden_units: list[int] | None = Field(
+        default=None, description="Exact hidden Dense widths, in order, e.g. [300, 50]."
+    )
+    hidden_activation: str | None = Field(
+        default=None, description="Every hidden Dense/Conv layer uses this activation."
+    )
+    mixed_activations: bool | None = Field(
+        default=None, description="Hidden layers use at least two different activations."
+    )
+    layers: dict[str, IntOrRange] = Field(
+        default_factory=dict,
+        description="How many layers of each type, e.g. {Conv2D: {min: 3}, Dropout: {min: 1}}.",
+    )
+    optimizer: str | None = Field(default=None, description="Optimizer class, e.g. rmsprop.")
+    learning_rate: float | None = Field(default=None, gt=0, description="Learning rate.")
+    batch_size: IntOrRange | None = Field(default=None, description="fit(batch_size=...).")
+    l2: bool | None = Field(default=None, description="Some layer has an L2 kernel regularizer.")
+    min_val_accuracy: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Validation accuracy measured by the grader (the test set when the "
+        "model was validated on validation_data) must reach this.",
+    )
+
+
+class ExperimentsCheck(_CheckBase):
+    kind: Literal["experiments"] = "experiments"
+    require: list[ExperimentSpec] = Field(
+        min_length=1, description="Configurations that some trained model must show."
+    )
+
+    @model_validator(mode="after")
+    def _unique(self) -> ExperimentsCheck:
+        ids = [spec.id for spec in self.require]
+        if len(ids) != len(set(ids)):
+            raise ValueError("experiment ids must be unique within the check")
+        return self
+
+
 Check = Annotated[
     ArchitectureCheck
     | ParametersCheck
@@ -231,7 +289,8 @@ Check = Annotated[
     | TrainingCheck
     | AccuracyCheck
     | OverfittingGapCheck
-    | ClaimsCheck,
+    | ClaimsCheck
+    | ExperimentsCheck,
     Field(discriminator="kind"),
 ]
 
