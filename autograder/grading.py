@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,6 +21,7 @@ from autograder.checks.base import CheckContext
 from autograder.checks.registry import run_checks
 from autograder.claims import find_claims
 from autograder.classification import Classification, classification
+from autograder.datasets import declared
 from autograder.datasets.base import DataOptions, Splits
 from autograder.errors import EvaluationError, InvalidSubmissionError
 from autograder.evaluation import measure_model
@@ -71,19 +72,31 @@ class Prepared:
     kernel_data: Mapping[str, Path]
     reference: ReferenceRecord | None = None
     """The reference's cached or fresh measurements, when the rubric has a reference."""
+    work_files: Mapping[str, Path] = field(default_factory=dict)
+    """Files copied into each submission's working dir (a declared dataset's .npz)."""
 
     @property
     def data_info(self) -> DataInfo:
         return DataInfo(
             source=self.options.data.source,
             fraction=self.options.data.fraction,
-            dataset=self.rubric.rubric.dataset.name,
+            dataset=self.rubric.rubric.dataset.label,
         )
 
 
 def prepare(rubric: LoadedRubric, options: GradeOptions, cache_dir: Path) -> Prepared:
     """Load the grader's data once per batch; raises DatasetError."""
-    name = rubric.rubric.dataset.name
+    spec = rubric.rubric.dataset
+    if spec.declared is not None:
+        splits = declared.generate(spec.declared, options.data)
+        fraction = f"{options.data.fraction!r}".replace(".", "_")
+        tag = f"{spec.declared.name}-{declared.fingerprint(spec.declared)}-{fraction}"
+        npz = Path(cache_dir) / f"{tag}.npz"
+        if not npz.exists():
+            datasets.save_npz(splits, npz)
+        work = {f"{spec.declared.name}.npz": npz}
+        return Prepared(rubric, options, splits, kernel_data={}, work_files=work)
+    name = spec.name
     splits = datasets.load_splits(name, options.data)
     npz = datasets.write_npz(name, options.data, cache_dir)
     return Prepared(rubric=rubric, options=options, splits=splits, kernel_data={name: npz})
@@ -213,6 +226,10 @@ def execute(submission: Submission, prepared: Prepared, job: JobPaths) -> Execut
         )
     else:
         shutil.copy2(submission.path, job.work / submission.path.name)
+    for name, path in prepared.work_files.items():
+        # The grader's copy replaces any the student shipped: it is what gets measured.
+        (job.work / name).unlink(missing_ok=True)
+        shutil.copyfile(path, job.work / name)
     rubric = prepared.rubric.rubric
     total = prepared.options.timeout_s or rubric.timeouts.total_s
     options = RunOptions(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_examples import ROOT, nb  # a sibling script, not a package
+from make_examples import ROOT, nb, plain  # a sibling script, not a package
 
 # --- cifar10-mlp (Práctica 8) -----------------------------------------------------------
 
@@ -39,13 +39,15 @@ print(x_train.shape, x_test.shape)
 
 CIFAR_MODEL = r"""
 @@ code
-model = keras.Sequential([
-    keras.Input(shape=(3072,)),
-    layers.Dense({width}, activation="relu"),
-    layers.Dense({width}, activation="relu"),
-    layers.Dense({width}, activation="relu"),
-    layers.Dense(10, activation="softmax"),
-])
+model = keras.Sequential(
+    [
+        keras.Input(shape=(3072,)),
+        layers.Dense({width}, activation="relu"),
+        layers.Dense({width}, activation="relu"),
+        layers.Dense({width}, activation="relu"),
+        layers.Dense(10, activation="softmax"),
+    ]
+)
 model.compile(
     optimizer=keras.optimizers.Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999),
     loss="sparse_categorical_crossentropy",
@@ -57,8 +59,9 @@ model.summary()
 CIFAR_FIT = r"""
 @@ code
 start = time.time()
-history = {model}.fit(x_train, y_train, epochs=5, batch_size=128,
-                    validation_data=(x_test, y_test), verbose=2)
+history = {model}.fit(
+    x_train, y_train, epochs=5, batch_size=128, validation_data=(x_test, y_test), verbose=2
+)
 print(f"tiempo de entrenamiento: {{time.time() - start:.1f}} s")
 @@ code
 train_loss, train_acc = model.evaluate(x_train, y_train, verbose=0)
@@ -133,6 +136,246 @@ CIFAR_NOT_TRAINED = (
     + CIFAR_FIT.format(model="modelo")
 )
 
+# --- mnist-experiments (Laboratorio 2) -------------------------------------------------
+
+LAB_SETUP = r"""
+@@ code
+import time
+
+from tensorflow import keras
+from tensorflow.keras import layers, regularizers
+
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+x_train, x_test = x_train / 255.0, x_test / 255.0
+EPOCHS = 2  # pocas épocas para que todo el laboratorio corra en minutos
+resultados = []
+@@ code
+def mlp(ocultas, activaciones="relu", dropout=0.0, l2=0.0):
+    # Red densa: una capa Dense por cada ancho de `ocultas`
+    if isinstance(activaciones, str):
+        activaciones = [activaciones] * len(ocultas)
+    capas = [keras.Input(shape=(28, 28)), layers.Flatten()]
+    for n, act in zip(ocultas, activaciones, strict=True):
+        reg = regularizers.l2(l2) if l2 else None
+        capas.append(layers.Dense(n, activation=act, kernel_regularizer=reg))
+        if dropout:
+            capas.append(layers.Dropout(dropout))
+    capas.append(layers.Dense(10, activation="softmax"))
+    return keras.Sequential(capas)
+
+
+def entrenar(red, nombre, batch_size=32, optimizador=None, x=None):
+    red.compile(
+        optimizer=optimizador or keras.optimizers.Adam(learning_rate=0.001),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    inicio = time.time()
+    red.fit(
+        x_train if x is None else x,
+        y_train,
+        epochs=EPOCHS,
+        batch_size=batch_size,
+        validation_split=0.1,
+        verbose=0,
+    )
+    tiempo = time.time() - inicio
+    _, acc = red.evaluate(x_test if x is None else x_test.reshape(-1, 28, 28, 1), y_test, verbose=0)
+    resultados.append((nombre, acc, tiempo))
+    print(f"{nombre}: accuracy {acc:.4f}, {tiempo:.1f} s")
+    return red
+"""
+
+LAB_SWEEP = r"""
+@@ md
+## 1. Número de neuronas en la capa oculta
+@@ code
+for n in [50, 100, 200, 300, 500]:
+    entrenar(mlp([n]), f"1 capa oculta de {n}")
+"""
+
+LAB_REST = r"""
+@@ md
+## 2. Profundidad
+@@ code
+entrenar(mlp([300, 50]), "2 capas (300, 50)")
+entrenar(mlp([520, 300, 250, 130, 60]), "5 capas (520-300-250-130-60)")
+@@ md
+## 3. Funciones de activación
+@@ code
+entrenar(mlp([300, 50], "sigmoid"), "todo sigmoide")
+entrenar(mlp([300, 100, 50], ["relu", "tanh", "sigmoid"]), "relu / tanh / sigmoide")
+@@ md
+## 4. Tamaño de lote y tasa de aprendizaje
+@@ code
+entrenar(mlp([300]), "lote 10000", batch_size=10000)
+entrenar(mlp([300]), "lr 0.0001", optimizador=keras.optimizers.Adam(learning_rate=0.0001))
+entrenar(mlp([300]), "lr 0.02", optimizador=keras.optimizers.Adam(learning_rate=0.02))
+@@ md
+## 5. Regularización
+@@ code
+entrenar(mlp([300], dropout=0.3, l2=0.001), "Dropout 0.3 + L2 0.001")
+"""
+
+LAB_CNN = r"""
+@@ md
+## 6. Red convolucional final
+@@ code
+model = keras.Sequential(
+    [
+        keras.Input(shape=(28, 28, 1)),
+        layers.{conv}(
+            32, 3, activation="relu", padding="same", kernel_regularizer=regularizers.l2(0.001)
+        ),
+        layers.BatchNormalization(),
+        layers.{conv}(32, 3, activation="relu", padding="same"),
+        layers.MaxPooling2D(2),
+        layers.{conv}(64, 3, activation="relu", padding="same"),
+        layers.BatchNormalization(),
+        layers.MaxPooling2D(2),
+        layers.Flatten(),
+        layers.Dropout(0.3),
+        layers.Dense(10, activation="softmax"),
+    ]
+)
+entrenar(
+    model,
+    "CNN",
+    batch_size=64,
+    optimizador=keras.optimizers.RMSprop(learning_rate=0.001),
+    x=x_train.reshape(-1, 28, 28, 1),
+)
+@@ code
+for nombre, acc, tiempo in resultados:
+    print(f"{nombre:35s} {acc:.4f} {tiempo:6.1f} s")
+"""
+
+LAB_REFERENCE = (
+    r"""
+@@ md
+# Laboratorio 2: experimentos con redes en MNIST (solución de referencia)
+
+Cada experimento entrena un modelo distinto; el calificador exporta y mide todos.
+`autograder reference` reentrena este notebook; la red convolucional final (`model`)
+fija el umbral relativo de exactitud de validación.
+"""
+    + LAB_SETUP
+    + LAB_SWEEP
+    + LAB_REST
+    + LAB_CNN.replace("{conv}", "Conv2D")
+)
+
+LAB_CORRECT = (
+    r"""
+@@ md
+# Laboratorio 2 - Redes neuronales
+
+**Estudiante:** Andrés Gutiérrez Pérez
+"""
+    + LAB_SETUP
+    + LAB_SWEEP
+    + LAB_REST
+    + LAB_CNN.replace("{conv}", "Conv2D")
+    + r"""
+@@ md
+| Experimento | Accuracy | Tiempo |
+|---|---|---|
+| 1 capa oculta de 300 | 97.88 % | 41 s |
+| 5 capas (520-300-250-130-60) | 97.95 % | 63 s |
+| todo sigmoide | 95.78 % | 40 s |
+| lote 10000 | 64.22 % | 5 s |
+| CNN | 99.00 % | 310 s |
+"""
+)
+
+# Only the width sweep: the Done-when notebook, and a lab that stopped early.
+LAB_WIDTHS_ONLY = (
+    r"""
+@@ md
+# Laboratorio 2
+
+**Estudiante:** Carla Rojas
+
+Solo alcancé a hacer el barrido de neuronas.
+"""
+    + LAB_SETUP
+    + LAB_SWEEP
+    + r"""
+@@ code
+model = mlp([300])
+"""
+)
+
+# A typo in the CNN cell (Conv2d): everything else is there, the CNN never exists.
+LAB_NO_CNN = (
+    r"""
+@@ md
+# Laboratorio 2
+
+**Estudiante:** Diego Mendoza
+"""
+    + LAB_SETUP
+    + LAB_SWEEP
+    + LAB_REST
+    + LAB_CNN.replace("{conv}", "Conv2d")
+)
+
+# --- toy-dense (Taller 3, seed 004) ------------------------------------------------------
+# Scripts, not notebooks: the toy is handed in as a .py file. The data is the rubric's
+# declared dataset, which the grader writes as toy_dense.npz into the working directory.
+
+TOY_LOAD = r"""
+import numpy as np
+from tensorflow import keras
+
+data = np.load("toy_dense.npz")
+x_train, y_train = data["x_train"] / 255.0, data["y_train"]
+x_test, y_test = data["x_test"] / 255.0, data["y_test"]
+"""
+
+TOY_BASE = r"""
+# La red del enunciado: entrada de 5x5, una capa oculta de 3 neuronas, salida de 2 clases
+base = keras.Sequential(
+    [
+        keras.layers.Flatten(input_shape=(5, 5)),
+        keras.layers.Dense(3, activation="relu"),
+        keras.layers.Dense(2, activation="softmax"),
+    ]
+)
+base.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+base.fit(x_train, y_train, epochs=20, verbose=0)
+print("base:", base.evaluate(x_test, y_test, verbose=0))
+"""
+
+TOY_EXTENDED = r"""
+# La extensión: dos capas ocultas de 16 neuronas antes de la de 3
+model = keras.Sequential(
+    [
+        keras.layers.Flatten(input_shape=(5, 5)),
+        keras.layers.Dense(16, activation="relu"),
+        keras.layers.Dense(16, activation="relu"),
+        keras.layers.Dense(3, activation="relu"),
+        keras.layers.Dense(2, activation="softmax"),
+    ]
+)
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.fit(x_train, y_train, epochs=20, verbose=0)
+test_loss, test_acc = model.evaluate(x_test, y_test, verbose=0)
+print("extendida:", test_acc)
+"""
+
+TOY_REFERENCE = (
+    '"""toy-dense: la red de juguete del Taller 3 y su extensión (solución de referencia)."""\n'
+    + TOY_LOAD
+    + TOY_BASE
+    + TOY_EXTENDED
+)
+TOY_CORRECT = "# Taller 3, parte 2 - Sofía Vargas\n" + TOY_LOAD + TOY_BASE + TOY_EXTENDED
+# The extension was never written: the graded model is the base toy network.
+TOY_NO_EXTENSION = (
+    "# Taller 3, parte 2 - Mateo Salinas\n" + TOY_LOAD + TOY_BASE + "\nmodel = base\n"
+)
+
 # --- the list of files -----------------------------------------------------------------
 
 FILES: tuple[tuple[str, Callable[[], str]], ...] = (
@@ -140,6 +383,13 @@ FILES: tuple[tuple[str, Callable[[], str]], ...] = (
     ("submissions/cifar10-mlp/correct.ipynb", nb(CIFAR_CORRECT)),
     ("submissions/cifar10-mlp/wide64.ipynb", nb(CIFAR_WIDE)),
     ("submissions/cifar10-mlp/not_trained.ipynb", nb(CIFAR_NOT_TRAINED)),
+    ("exercises/toy-dense/reference.py", plain(TOY_REFERENCE)),
+    ("submissions/toy-dense/correct.py", plain(TOY_CORRECT)),
+    ("submissions/toy-dense/no_extension.py", plain(TOY_NO_EXTENSION)),
+    ("exercises/mnist-experiments/reference.ipynb", nb(LAB_REFERENCE)),
+    ("submissions/mnist-experiments/correct.ipynb", nb(LAB_CORRECT)),
+    ("submissions/mnist-experiments/widths_only.ipynb", nb(LAB_WIDTHS_ONLY)),
+    ("submissions/mnist-experiments/no_cnn.ipynb", nb(LAB_NO_CNN)),
 )
 
 

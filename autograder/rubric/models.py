@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = 1
 
-DatasetName = Literal["mnist", "fashion_mnist", "cifar10", "cifar100"]
+DatasetName = Literal["mnist", "fashion_mnist", "cifar10", "cifar100", "declared"]
+"""Built-in datasets, or `declared`: the rubric's own (see DeclaredDataset)."""
 Split = Literal["train", "test"]
 Language = Literal["es", "en"]
 
@@ -87,12 +88,62 @@ class Preprocessing(_Frozen):
     )
 
 
+class DeclaredDataset(_Frozen):
+    """A small dataset the rubric declares, generated deterministically from these fields.
+
+    Each class gets a random prototype image; samples are prototypes plus Gaussian
+    pixel noise, with a few wrong labels.  The submission reads ``<name>.npz`` (arrays
+    x_train, y_train, x_test, y_test) from its working directory, where the grader puts
+    its own copy; the grader measures on the same arrays.
+    """
+
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="Dataset name in reports; the submission loads `<name>.npz`.",
+    )
+    input_shape: list[int] = Field(
+        min_length=1, max_length=3, description="Shape of one sample, e.g. [5, 5]."
+    )
+    classes: int = Field(ge=2, le=256, description="Number of classes, labels 0..classes-1.")
+    train_size: int = Field(gt=0, le=100_000, description="Training samples.")
+    test_size: int = Field(gt=0, le=100_000, description="Test samples.")
+    noise: float = Field(
+        default=48.0, ge=0, le=255, description="Std of the pixel noise, in grey levels."
+    )
+    label_noise: float = Field(
+        default=0.05, ge=0, lt=1, description="Share of samples with a wrong label."
+    )
+    seed: int = Field(default=0, ge=0, description="Seed of the generator.")
+
+    @model_validator(mode="after")
+    def _positive(self) -> DeclaredDataset:
+        if any(d <= 0 for d in self.input_shape):
+            raise ValueError(f"input_shape {self.input_shape} must have positive sizes")
+        return self
+
+
 class DatasetSpec(_Frozen):
-    name: DatasetName = Field(description="Which dataset the exercise uses.")
+    name: DatasetName = Field(
+        description="Which dataset the exercise uses; `declared`: the `declared` block."
+    )
+    declared: DeclaredDataset | None = Field(
+        default=None, description="With name `declared`: the rubric's own small dataset."
+    )
     preprocessing: Preprocessing = Field(
         default_factory=Preprocessing,
         description="The preprocessing the exercise asks for, applied by the grader.",
     )
+
+    @model_validator(mode="after")
+    def _declared(self) -> DatasetSpec:
+        if (self.name == "declared") != (self.declared is not None):
+            raise ValueError("name `declared` and a `declared` block go together")
+        return self
+
+    @property
+    def label(self) -> str:
+        """The name reports show: the built-in name or the declared dataset's."""
+        return self.declared.name if self.declared is not None else self.name
 
 
 class Timeouts(_Frozen):
