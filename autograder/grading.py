@@ -26,7 +26,7 @@ from autograder.datasets.base import DataOptions, Splits
 from autograder.errors import EvaluationError, InvalidSubmissionError
 from autograder.evaluation import measure_model
 from autograder.execution.runner import ExecutionRecord, JobPaths, RunOptions, run_source
-from autograder.execution.source import load_source
+from autograder.execution.source import SourceCell, load_source
 from autograder.experiments import experiment_rows
 from autograder.measurements import ModelMeasurements
 from autograder.reference.cache import ReferenceRecord
@@ -271,6 +271,7 @@ def score(
         reference=reference.summary if reference else None,
         claims=find_claims(submission.path),
         experiments=experiments,
+        cells=_cells(submission) if any(c.kind == "answers" for c in rubric.checks) else (),
     )
     checks: list[CheckResult] = run_checks(rubric, context)
     status, message = _status(record.summary)
@@ -298,6 +299,14 @@ def score(
             "experiments": experiments,
         }
     )
+
+
+def _cells(submission: Submission) -> tuple[SourceCell, ...]:
+    # Read again rather than threaded through execution: it ran, so it parses.
+    try:
+        return load_source(submission.path).cells
+    except InvalidSubmissionError:
+        return ()
 
 
 def grade_submission(submission: Submission, prepared: Prepared) -> GradeReport:

@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 from autograder.artifacts import Artifacts, RecordedCall
 from autograder.claims import Claim
+from autograder.execution.source import SourceCell
 from autograder.i18n import Said, say
 from autograder.measurements import ModelMeasurements
 from autograder.results import (
@@ -39,6 +40,8 @@ class CheckContext:
     """Accuracies the student reported in the submitted file, oldest first."""
     experiments: list[ExperimentRow] = field(default_factory=list)
     """Every trained model, measured; filled only when the rubric asks for experiments."""
+    cells: tuple[SourceCell, ...] = ()
+    """The submission's cells as written (markdown answers); filled for answers checks."""
 
     def fits(self) -> list[RecordedCall]:
         """The recorded fit calls of the graded model, oldest first."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from autograder.checks.answers import check_answers
 from autograder.checks.architecture import check_architecture
 from autograder.checks.base import CheckContext, result
 from autograder.checks.claims import check_claims
@@ -28,6 +29,7 @@ CHECKS: dict[str, CheckFn] = {
     "overfitting_gap": check_overfitting_gap,
     "claims": check_claims,
     "experiments": check_experiments,
+    "answers": check_answers,
 }
 
 

@@ -7,6 +7,7 @@ error at load time, not a silently ignored line.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -333,6 +334,60 @@ class ExperimentsCheck(_CheckBase):
         return self
 
 
+class ConceptGroup(_Frozen):
+    """One idea a good answer mentions, in any of several words (Spanish or English)."""
+
+    name: str = Field(description="What the idea is, shown in reports.")
+    any: list[str] = Field(
+        min_length=1,
+        description="Keywords or stems; one is enough. Matched at the start of a word, "
+        "ignoring case and accents (`sobreajust` matches `Sobreajuste`).",
+    )
+
+
+class Question(_Frozen):
+    """A written question: where to find it and what its answer should mention."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="Unique within the check.")
+    text: str | None = Field(default=None, description="The question, shown in reports.")
+    tag: str | None = Field(
+        default=None, description="Cell tag marking the answer, e.g. answer:q1."
+    )
+    pattern: str | None = Field(
+        default=None,
+        description="Regular expression that finds the question in the markdown, matched "
+        "without case or accents; the answer runs to the next question.",
+    )
+    concepts: list[ConceptGroup] = Field(
+        default_factory=list, description="Ideas the answer should mention."
+    )
+    min_words: int = Field(default=10, ge=0, description="Shorter answers earn nothing.")
+    weight: float = Field(default=1.0, gt=0, description="Share of the check's points.")
+
+    @model_validator(mode="after")
+    def _findable(self) -> Question:
+        if self.tag is None and self.pattern is None:
+            raise ValueError(f"question {self.id!r} needs a `tag` or a `pattern`")
+        if self.pattern is not None:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValueError(f"question {self.id!r}: bad pattern: {exc}") from None
+        return self
+
+
+class AnswersCheck(_CheckBase):
+    kind: Literal["answers"] = "answers"
+    questions: list[Question] = Field(min_length=1, description="The written questions.")
+
+    @model_validator(mode="after")
+    def _unique(self) -> AnswersCheck:
+        ids = [q.id for q in self.questions]
+        if len(ids) != len(set(ids)):
+            raise ValueError("question ids must be unique within the check")
+        return self
+
+
 Check = Annotated[
     ArchitectureCheck
     | ParametersCheck
@@ -341,7 +396,8 @@ Check = Annotated[
     | AccuracyCheck
     | OverfittingGapCheck
     | ClaimsCheck
-    | ExperimentsCheck,
+    | ExperimentsCheck
+    | AnswersCheck,
     Field(discriminator="kind"),
 ]
 

@@ -51,8 +51,9 @@ def test_valid_rubric_loads_with_every_check_kind() -> None:
         "training",
         "accuracy",
         "overfitting_gap",
+        "answers",
     ]
-    assert rubric.max_points == 10
+    assert rubric.max_points == 15
 
 
 @pytest.mark.parametrize(
