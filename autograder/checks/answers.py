@@ -6,12 +6,12 @@ review" so an instructor reads the answers (and may override the points).
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from autograder.answers import concept_hits, find_answers, word_count
+from autograder.checks import weighted
 from autograder.checks.base import CheckContext, result
-from autograder.results import CheckResult, CheckStatus
+from autograder.results import CheckResult
 from autograder.rubric.models import AnswersCheck, Question
 
 _EXCERPT = 300
@@ -19,16 +19,9 @@ _EXCERPT = 300
 
 def check_answers(check: AnswersCheck, ctx: CheckContext) -> CheckResult:
     answers = find_answers(ctx.cells, check.questions)
-    total = sum(q.weight for q in check.questions)
     rows = [_score(q, answers.get(q.id)) for q in check.questions]
-    earned = sum(q.weight * row["share"] for q, row in zip(check.questions, rows, strict=True))
-    status: CheckStatus
-    if math.isclose(earned, total):
-        status, points = "pass", float(check.points)
-    elif earned == 0:
-        status, points = "fail", 0.0
-    else:
-        status, points = "partial", round(check.points * earned / total, 4)
+    shares = [(q.weight, row["share"]) for q, row in zip(check.questions, rows, strict=True)]
+    status, points = weighted(check, shares)
     found = sum(1 for row in rows if row["found"])
     message = f"needs review: {found} of {len(rows)} answers found"
     weak = [f"{row['id']} ({row['problem']})" for row in rows if row["problem"]]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from autograder.checks import weighted
 from autograder.checks.base import CheckContext, matches, result
 from autograder.checks.parameters import expected_text
-from autograder.results import CheckResult, CheckStatus, ExperimentRow
+from autograder.results import CheckResult, ExperimentRow
 from autograder.rubric.models import ExperimentsCheck, ExperimentSpec
 
 
@@ -24,15 +25,8 @@ def check_experiments(check: ExperimentsCheck, ctx: CheckContext) -> CheckResult
             check, "fail", "no trained model was captured, so no experiment", expected=expected
         )
     outcomes = [_requirement(spec, rows) for spec in check.require]
-    total = sum(spec.weight for spec in check.require)
-    earned = sum(spec.weight * o["met"] for spec, o in zip(check.require, outcomes, strict=True))
-    status: CheckStatus
-    if math.isclose(earned, total):
-        status, points = "pass", float(check.points)
-    elif earned == 0:
-        status, points = "fail", 0.0
-    else:
-        status, points = "partial", round(check.points * earned / total, 4)
+    shares = [(spec.weight, o["met"]) for spec, o in zip(check.require, outcomes, strict=True)]
+    status, points = weighted(check, shares)
     found = sum(1 for o in outcomes if o["met"] == 1)
     message = f"{found} of {len(outcomes)} required experiments found in {_models(len(rows))}"
     missing = [f"{o['id']} ({o['missing'][0]})" for o in outcomes if o["met"] < 1]
