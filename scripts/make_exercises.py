@@ -364,6 +364,14 @@ test_loss, test_acc = model.evaluate(x_test, y_test, verbose=0)
 print("extendida:", test_acc)
 """
 
+# The two new layers use sigmoid instead of relu: same parameter count, wrong network.
+TOY_SIGMOID = (
+    "# Taller 3, parte 2 - Lucía Paredes\n"
+    + TOY_LOAD
+    + TOY_BASE
+    + TOY_EXTENDED.replace('Dense(16, activation="relu")', 'Dense(16, activation="sigmoid")')
+)
+
 TOY_REFERENCE = (
     '"""toy-dense: la red de juguete del Taller 3 y su extensión (solución de referencia)."""\n'
     + TOY_LOAD
@@ -386,6 +394,7 @@ FILES: tuple[tuple[str, Callable[[], str]], ...] = (
     ("exercises/toy-dense/reference.py", plain(TOY_REFERENCE)),
     ("submissions/toy-dense/correct.py", plain(TOY_CORRECT)),
     ("submissions/toy-dense/no_extension.py", plain(TOY_NO_EXTENSION)),
+    ("submissions/toy-dense/sigmoid16.py", plain(TOY_SIGMOID)),
     ("exercises/mnist-experiments/reference.ipynb", nb(LAB_REFERENCE)),
     ("submissions/mnist-experiments/correct.ipynb", nb(LAB_CORRECT)),
     ("submissions/mnist-experiments/widths_only.ipynb", nb(LAB_WIDTHS_ONLY)),
