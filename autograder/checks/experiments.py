@@ -13,6 +13,7 @@ from typing import Any
 from autograder.checks import weighted
 from autograder.checks.base import CheckContext, matches, result
 from autograder.checks.parameters import expected_text
+from autograder.checks.thresholds import resolve
 from autograder.results import CheckResult, ExperimentRow
 from autograder.rubric.models import ExperimentsCheck, ExperimentSpec
 
@@ -24,7 +25,8 @@ def check_experiments(check: ExperimentsCheck, ctx: CheckContext) -> CheckResult
         return result(
             check, "fail", "no trained model was captured, so no experiment", expected=expected
         )
-    outcomes = [_requirement(spec, rows) for spec in check.require]
+    reference = ctx.reference.test_accuracy if ctx.reference is not None else None
+    outcomes = [_requirement(spec, rows, reference) for spec in check.require]
     shares = [(spec.weight, o["met"]) for spec, o in zip(check.require, outcomes, strict=True)]
     status, points = weighted(check, shares)
     found = sum(1 for o in outcomes if o["met"] == 1)
@@ -43,13 +45,22 @@ def check_experiments(check: ExperimentsCheck, ctx: CheckContext) -> CheckResult
     )
 
 
-def _requirement(spec: ExperimentSpec, rows: list[ExperimentRow]) -> dict[str, Any]:
+def _requirement(
+    spec: ExperimentSpec, rows: list[ExperimentRow], reference: float | None
+) -> dict[str, Any]:
     outcome: dict[str, Any] = {"id": spec.id, "description": spec.description}
+    threshold = resolve(spec.min_val_accuracy, reference)
+    floor = threshold.value if threshold is not None else None
+    if threshold is not None:
+        outcome["min_val_accuracy"] = threshold.describe()
+    if threshold is not None and floor is None:
+        outcome.update(models=[], met=0.0, missing=["no reference run for its threshold"])
+        return outcome
     if spec.each_width is None:
-        hits = [row.model for row in rows if not _problems(spec, row)]
+        hits = [row.model for row in rows if not _problems(spec, row, floor)]
         outcome["models"] = hits
         outcome["met"] = 1.0 if hits else 0.0
-        outcome["missing"] = [] if hits else [_closest(spec, rows)]
+        outcome["missing"] = [] if hits else [_closest(spec, rows, floor)]
         return outcome
     found: dict[str, list[str]] = {}
     missing = []
@@ -59,7 +70,7 @@ def _requirement(spec: ExperimentSpec, rows: list[ExperimentRow]) -> dict[str, A
             for row in rows
             if row.hidden_units
             and all(units == width for units in row.hidden_units)
-            and not _problems(spec, row)
+            and not _problems(spec, row, floor)
         ]
         if hits:
             found[str(width)] = hits
@@ -71,7 +82,7 @@ def _requirement(spec: ExperimentSpec, rows: list[ExperimentRow]) -> dict[str, A
     return outcome
 
 
-def _problems(spec: ExperimentSpec, row: ExperimentRow) -> list[str]:
+def _problems(spec: ExperimentSpec, row: ExperimentRow, floor: float | None) -> list[str]:
     """Why ``row`` does not show ``spec``; empty when it does."""
     problems = []
     if spec.hidden_layers is not None and not matches(spec.hidden_layers, len(row.hidden_units)):
@@ -106,18 +117,16 @@ def _problems(spec: ExperimentSpec, row: ExperimentRow) -> list[str]:
         problems.append(f"batch size {expected_text(spec.batch_size)}")
     if spec.l2 is not None and row.l2 != spec.l2:
         problems.append("an L2 regularizer" if spec.l2 else "no L2 regularizer")
-    if spec.min_val_accuracy is not None and (
-        row.val_accuracy is None or row.val_accuracy < spec.min_val_accuracy
-    ):
-        problems.append(f"validation accuracy ≥ {spec.min_val_accuracy:g}")
+    if floor is not None and (row.val_accuracy is None or row.val_accuracy < floor):
+        problems.append(f"validation accuracy ≥ {floor:.3g}")
     return problems
 
 
-def _closest(spec: ExperimentSpec, rows: list[ExperimentRow]) -> str:
+def _closest(spec: ExperimentSpec, rows: list[ExperimentRow], floor: float | None) -> str:
     """What the nearest model lacks: the most useful hint for the student."""
     # Ties go to the newest model: notebooks build towards their final configuration.
-    best = min(reversed(rows), key=lambda row: len(_problems(spec, row)))
-    lacks = _problems(spec, best)
+    best = min(reversed(rows), key=lambda row: len(_problems(spec, row, floor)))
+    lacks = _problems(spec, best, floor)
     if len(lacks) == 1:
         return f"closest is {best.model} ({best.architecture}), which lacks {lacks[0]}"
     return "no model with " + " and ".join(lacks)

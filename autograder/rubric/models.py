@@ -311,12 +311,11 @@ class ExperimentSpec(_Frozen):
     learning_rate: float | None = Field(default=None, gt=0, description="Learning rate.")
     batch_size: IntOrRange | None = Field(default=None, description="fit(batch_size=...).")
     l2: bool | None = Field(default=None, description="Some layer has an L2 kernel regularizer.")
-    min_val_accuracy: float | None = Field(
+    min_val_accuracy: Bound | None = Field(
         default=None,
-        ge=0,
-        le=1,
         description="Validation accuracy measured by the grader (the test set when the "
-        "model was validated on validation_data) must reach this.",
+        "model was validated on validation_data) must reach this; relative bounds follow "
+        "the reference's test accuracy.",
     )
 
 
@@ -465,4 +464,6 @@ def _bounds(check: Check) -> list[object]:
         return [check.min, check.max]
     if isinstance(check, OverfittingGapCheck):
         return [check.max]
+    if isinstance(check, ExperimentsCheck):
+        return [spec.min_val_accuracy for spec in check.require]
     return []

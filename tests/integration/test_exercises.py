@@ -8,12 +8,14 @@ architecture and experiments checks already pin down.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from autograder.datasets.base import DataOptions
 from autograder.grading import GradeOptions, grade_submission, prepare
+from autograder.reference.train import train_reference
 from autograder.results import GradeReport
 from autograder.rubric import load_rubric
 from autograder.submissions import Submission, discover
@@ -28,6 +30,9 @@ def _grade(
 ) -> dict[str, GradeReport]:
     options = GradeOptions(data=DataOptions(source="synthetic", fraction=fraction), threads=1)
     prepared = prepare(load_rubric(ROOT / "rubrics" / f"{exercise}.yaml"), options, data_dir)
+    if prepared.rubric.rubric.relative_checks:
+        # Thresholds relative to the reference: retrain it once, as `grade` would.
+        prepared = dataclasses.replace(prepared, reference=train_reference(prepared).record)
     wanted: list[Submission] = [
         s for s in discover(ROOT / "submissions" / exercise) if s.id in names
     ]
@@ -59,6 +64,8 @@ def test_cifar_correct_gets_full_marks_with_params_and_gap(cifar: dict[str, Grad
     assert report.status == "graded"
     assert report.score == pytest.approx(report.max_score) == pytest.approx(10)
     assert report.metrics.trainable_params == 100_778
+    assert report.reference is not None
+    assert report.reference.trainable_params == 100_778
     gap = next(c for c in report.checks if c.id == "gap")
     assert gap.measured["gap"] == pytest.approx(report.metrics.overfitting_gap)
     assert "gap" in gap.message
@@ -102,6 +109,16 @@ def test_lab_correct_gets_full_marks_and_every_width_in_its_table(
     assert cnn.variables == ["model"]
     assert cnn.val_source == "split"
     assert cnn.val_accuracy is not None
+    # The CNN's bar is relative to the reference CNN, retrained on the same data.
+    (requirement,) = [
+        r
+        for c in report.checks
+        if c.id == "experiments"
+        for r in c.details["requirements"]
+        if r["id"] == "cnn"
+    ]
+    assert requirement["min_val_accuracy"]["rule"] == {"reference": -0.05}
+    assert requirement["models"] == [cnn.model]
     assert all(row.training_s is not None and row.training_s > 0 for row in report.experiments)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -10,8 +11,8 @@ from autograder.artifacts import RecordedCall
 from autograder.checks.base import CheckContext
 from autograder.checks.experiments import check_experiments
 from autograder.experiments import validation_start
-from autograder.results import ExperimentRow
-from autograder.rubric.models import ExperimentsCheck, ExperimentSpec, Range
+from autograder.results import ExperimentRow, ReferenceSummary
+from autograder.rubric.models import ExperimentsCheck, ExperimentSpec, Range, ReferenceBound
 
 WIDTHS = [50, 100, 200, 300, 500]
 
@@ -137,3 +138,31 @@ def test_validation_start_reproduces_keras_split() -> None:
     assert validation_start(_fit(0.0, 600), 600) is None
     # The student passed a subset: the grader cannot tell which rows were held out.
     assert validation_start(_fit(0.2, 500), 600) is None
+
+
+def test_cnn_threshold_relative_to_the_reference(build: Any) -> None:
+    check = ExperimentsCheck(
+        id="x",
+        points=1,
+        require=[
+            ExperimentSpec(
+                id="cnn",
+                layers={"Conv2D": Range(min=3)},
+                min_val_accuracy=ReferenceBound(reference=-0.02),
+            )
+        ],
+    )
+    cnn = full_lab()[-1]  # validation accuracy 0.93
+    without = check_experiments(check, context(build, [cnn]))
+    assert without.points == 0
+    assert without.message.endswith("cnn (no reference run for its threshold)")
+    summary = ReferenceSummary(test_accuracy=0.94, duration_s=1.0, cache_key="k")
+    ctx = dataclasses.replace(context(build, [cnn]), reference=summary)
+    assert check_experiments(check, ctx).points == 1  # 0.93 >= 0.94 - 0.02
+    summary = summary.model_copy(update={"test_accuracy": 0.99})
+    ctx = dataclasses.replace(ctx, reference=summary)
+    outcome = check_experiments(check, ctx)
+    assert outcome.points == 0
+    assert "validation accuracy ≥ 0.97" in outcome.message
+    rule = outcome.details["requirements"][0]["min_val_accuracy"]
+    assert rule == {"rule": {"reference": -0.02}, "reference": 0.99, "threshold": 0.97}
