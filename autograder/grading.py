@@ -258,7 +258,7 @@ def score(
     # Measuring every model costs a reload each: only for rubrics that ask for it.
     experiments = (
         experiment_rows(evaluated.artifacts, prepared.splits, rubric.dataset.preprocessing)
-        if any(check.kind == "experiments" for check in rubric.checks)
+        if any(check.kind in ("experiments", "claimed_table") for check in rubric.checks)
         else []
     )
     context = CheckContext(
@@ -271,7 +271,9 @@ def score(
         reference=reference.summary if reference else None,
         claims=find_claims(submission.path),
         experiments=experiments,
-        cells=_cells(submission) if any(c.kind == "answers" for c in rubric.checks) else (),
+        cells=_cells(submission)
+        if any(c.kind in ("answers", "claimed_table") for c in rubric.checks)
+        else (),
     )
     checks: list[CheckResult] = run_checks(rubric, context)
     status, message = _status(record.summary)

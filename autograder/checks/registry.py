@@ -8,6 +8,7 @@ from typing import Any
 from autograder.checks.answers import check_answers
 from autograder.checks.architecture import check_architecture
 from autograder.checks.base import CheckContext, result
+from autograder.checks.claimed_table import check_claimed_table
 from autograder.checks.claims import check_claims
 from autograder.checks.compile import check_compile
 from autograder.checks.experiments import check_experiments
@@ -30,6 +31,7 @@ CHECKS: dict[str, CheckFn] = {
     "claims": check_claims,
     "experiments": check_experiments,
     "answers": check_answers,
+    "claimed_table": check_claimed_table,
 }
 
 

@@ -387,6 +387,18 @@ class AnswersCheck(_CheckBase):
         return self
 
 
+class ClaimedTableCheck(_CheckBase):
+    """Accuracies in the student's markdown results tables, against the experiments."""
+
+    kind: Literal["claimed_table"] = "claimed_table"
+    tolerance: float = Field(
+        default=0.02,
+        gt=0,
+        le=1,
+        description="Largest accepted |claimed - measured| accuracy per row (0.02 = 2 points).",
+    )
+
+
 Check = Annotated[
     ArchitectureCheck
     | ParametersCheck
@@ -396,7 +408,8 @@ Check = Annotated[
     | OverfittingGapCheck
     | ClaimsCheck
     | ExperimentsCheck
-    | AnswersCheck,
+    | AnswersCheck
+    | ClaimedTableCheck,
     Field(discriminator="kind"),
 ]
 
