@@ -1,9 +1,11 @@
 """The three lab exercises end to end on real kernels: each correct example gets full
-marks and each broken one loses exactly what its flaw costs.
+marks on the synthetic data, with the reference retrained where thresholds follow it.
 
-One batch per exercise at a tiny fraction keeps this module to a few kernel runs; the
-examples not run here (wide64, widths_only) differ only in ways the unit tests of the
-architecture and experiments checks already pin down.
+Kernel runs are the expensive part of the suite, so this module runs five: the CIFAR-10
+and Lab 2 references and correct notebooks, and the toy script (the only path that
+serves a declared dataset). The broken examples' verdicts (not_trained 6/10,
+no_extension 4/8, sigmoid16 5/8, no_cnn 9/12, widths_only 2/12) follow from checks that
+the unit tests pin down; `autograder grade submissions/<exercise>` shows them.
 """
 
 from __future__ import annotations
@@ -46,17 +48,17 @@ def _points(report: GradeReport) -> dict[str, float]:
 
 @pytest.fixture(scope="module")
 def cifar(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GradeReport]:
-    return _grade("cifar10-mlp", ["correct", "not_trained"], 0.02, tmp_path_factory.mktemp("c"))
+    return _grade("cifar10-mlp", ["correct"], 0.02, tmp_path_factory.mktemp("c"))
 
 
 @pytest.fixture(scope="module")
 def toy(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GradeReport]:
-    return _grade("toy-dense", ["correct", "no_extension"], 1.0, tmp_path_factory.mktemp("t"))
+    return _grade("toy-dense", ["correct"], 1.0, tmp_path_factory.mktemp("t"))
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GradeReport]:
-    return _grade("mnist-experiments", ["correct", "no_cnn"], 0.01, tmp_path_factory.mktemp("l"))
+    return _grade("mnist-experiments", ["correct"], 0.01, tmp_path_factory.mktemp("l"))
 
 
 def test_cifar_correct_gets_full_marks_with_params_and_gap(cifar: dict[str, GradeReport]) -> None:
@@ -71,30 +73,12 @@ def test_cifar_correct_gets_full_marks_with_params_and_gap(cifar: dict[str, Grad
     assert "gap" in gap.message
 
 
-def test_cifar_untrained_model_loses_training_and_accuracy(cifar: dict[str, GradeReport]) -> None:
-    report = cifar["not_trained"]
-    assert report.score == pytest.approx(10 - 3 - 1)
-    assert _points(report)["training"] == 0
-    assert _points(report)["test-accuracy"] == 0
-    assert report.execution is not None
-    assert [e.ename for e in report.execution.errors] == ["NameError"]
-
-
 def test_toy_script_gets_full_marks_on_its_declared_data(toy: dict[str, GradeReport]) -> None:
     report = toy["correct"]
     assert report.status == "graded"
     assert report.data.dataset == "toy_dense"
     assert report.score == pytest.approx(report.max_score) == pytest.approx(8)
     assert [row.hidden_units for row in report.experiments] == [[3], [16, 16, 3]]
-
-
-def test_toy_without_extension_loses_what_the_extension_is_worth(
-    toy: dict[str, GradeReport],
-) -> None:
-    report = toy["no_extension"]
-    points = _points(report)
-    assert (points["architecture"], points["parameters"], points["both-networks"]) == (0, 0, 1)
-    assert report.score == pytest.approx(8 - 2 - 1 - 1)
 
 
 def test_lab_correct_gets_full_marks_and_every_width_in_its_table(
@@ -122,12 +106,3 @@ def test_lab_correct_gets_full_marks_and_every_width_in_its_table(
     assert requirement["min_val_accuracy"]["rule"] == {"reference": -0.05}
     assert requirement["models"] == [cnn.model]
     assert all(row.training_s is not None and row.training_s > 0 for row in report.experiments)
-
-
-def test_lab_without_cnn_loses_the_cnn_points_only(lab: dict[str, GradeReport]) -> None:
-    report = lab["no_cnn"]
-    points = _points(report)
-    # The CNN is 1 of the experiments' 10 points, plus its compile and training checks.
-    assert points == {"experiments": 9, "cnn-compile": 0, "cnn-training": 0, "results-table": 0}
-    assert report.execution is not None
-    assert report.execution.errors[0].ename == "AttributeError"
