@@ -42,10 +42,6 @@ def _grade(
     return {s.id: grade_submission(s, prepared) for s in wanted}
 
 
-def _points(report: GradeReport) -> dict[str, float]:
-    return {c.id: c.points for c in report.checks}
-
-
 @pytest.fixture(scope="module")
 def cifar(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GradeReport]:
     return _grade("cifar10-mlp", ["correct"], 0.02, tmp_path_factory.mktemp("c"))
