@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from autograder.artifacts import Artifacts
 from autograder.checks.base import CheckContext
 from autograder.checks.claimed_table import check_claimed_table
 from autograder.claimed_tables import find_table_claims, match_experiment
@@ -59,26 +59,10 @@ def lab_rows() -> list[ExperimentRow]:
     ]
 
 
-def context(rows: list[ExperimentRow], cells: tuple[SourceCell, ...], data: DataInfo) -> Any:
-    from autograder.rubric.models import AccuracyCheck, DatasetSpec, Rubric  # noqa: PLC0415
-
-    rubric = Rubric(
-        schema_version=1,
-        id="u",
-        title="u",
-        dataset=DatasetSpec(name="mnist"),
-        checks=[AccuracyCheck(id="a", points=1, min=0.5)],
-    )
-    return CheckContext(
-        rubric=rubric,
-        model=None,
-        no_model_reason="",
-        artifacts=Artifacts(),
-        execution=None,
-        data=data,
-        experiments=rows,
-        cells=cells,
-    )
+def context(
+    build: Any, rows: list[ExperimentRow], cells: tuple[SourceCell, ...], data: DataInfo
+) -> CheckContext:
+    return dataclasses.replace(build.context(None), data=data, experiments=rows, cells=cells)
 
 
 def test_the_lab_table_is_read_row_by_row() -> None:
@@ -112,11 +96,11 @@ def test_ambiguous_or_unexplained_rows_stay_unmatched() -> None:
     assert match_experiment(claim, rows) is None
 
 
-def test_claims_beyond_tolerance_are_flagged_on_real_data() -> None:
+def test_claims_beyond_tolerance_are_flagged_on_real_data(build: Any) -> None:
     rows = lab_rows()
     rows[1] = rows[1].model_copy(update={"test_accuracy": 0.93})  # claims 97.88 %
     outcome = check_claimed_table(
-        ClaimedTableCheck(id="t", points=0), context(rows, load_source(LAB).cells, REAL)
+        ClaimedTableCheck(id="t", points=0), context(build, rows, load_source(LAB).cells, REAL)
     )
     assert outcome.status == "fail"
     assert outcome.message.startswith("5 of 5 table rows matched to experiments; 1 not reproduced")
@@ -125,11 +109,11 @@ def test_claims_beyond_tolerance_are_flagged_on_real_data() -> None:
     assert statuses == ["beyond tolerance", *["reproduced"] * 4]
 
 
-def test_reproduced_table_passes_and_synthetic_data_skips() -> None:
+def test_reproduced_table_passes_and_synthetic_data_skips(build: Any) -> None:
     cells = load_source(LAB).cells
     check = ClaimedTableCheck(id="t", points=0)
-    assert check_claimed_table(check, context(lab_rows(), cells, REAL)).status == "pass"
+    assert check_claimed_table(check, context(build, lab_rows(), cells, REAL)).status == "pass"
     synthetic = DataInfo(source="synthetic", fraction=0.01, dataset="mnist")
-    skipped = check_claimed_table(check, context(lab_rows(), cells, synthetic))
+    skipped = check_claimed_table(check, context(build, lab_rows(), cells, synthetic))
     assert skipped.status == "skipped"
     assert "synthetic data" in skipped.message
