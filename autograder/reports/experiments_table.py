@@ -60,10 +60,14 @@ def _layers(row: ExperimentRow) -> str:
     if row.layer_types and set(row.layer_types) <= _DENSE_ONLY:
         activations = set(row.hidden_activations)
         widths = "-".join(str(units) for units in row.hidden_units) or "no hidden"
+        extras = ("Dropout" in row.layer_types) * " +Drop" + row.l2 * " +L2"
         if len(activations) == 1:
-            return f"{widths} {activations.pop()}"
-        return ", ".join(
-            f"{u} {a}" for u, a in zip(row.hidden_units, row.hidden_activations, strict=False)
+            return f"{widths} {activations.pop()}{extras}"
+        return (
+            ", ".join(
+                f"{u} {a}" for u, a in zip(row.hidden_units, row.hidden_activations, strict=False)
+            )
+            + extras
         )
     if not row.layer_types:
         return row.architecture

@@ -90,3 +90,12 @@ def test_every_width_of_a_sweep_has_its_row_at_80_columns() -> None:
         assert f"{0.86 + index / 100:.3f}" in line  # the test accuracy, on the same line
     assert any("300 relu, 100" in line for line in lines)  # mixed activations, wrapped
     assert any("Conv" in line and "BNx2" in line for line in lines)
+
+
+def test_regularised_dense_models_say_so() -> None:
+    report = lab_report()
+    regularised = _row(8, [300], layer_types=["Flatten", "Dense", "Dropout", "Dense"], l2=True)
+    report = report.model_copy(update={"experiments": [regularised]})
+    console = Console(width=80, record=True, color_system=None, file=io.StringIO())
+    render_submission(report, console)
+    assert "300 relu +Drop +L2" in console.export_text()
