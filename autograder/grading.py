@@ -42,6 +42,7 @@ from autograder.results import (
     SubmissionStatus,
 )
 from autograder.rubric import LoadedRubric
+from autograder.rubric.models import DatasetSpec
 from autograder.submissions import Submission
 
 
@@ -179,10 +180,13 @@ def _metrics(model: ModelMeasurements | None) -> Metrics:
     )
 
 
-def _classification(model: ModelMeasurements | None, dataset: str) -> Classification | None:
+def _classification(model: ModelMeasurements | None, dataset: DatasetSpec) -> Classification | None:
     if model is None or model.confusion is None:
         return None
-    names = list(datasets.get_info(dataset).class_names)
+    if dataset.declared is not None:  # a rubric's own data: its classes have no names
+        names = [str(label) for label in range(dataset.declared.classes)]
+    else:
+        names = list(datasets.get_info(dataset.name).class_names)
     return classification(model.confusion, names)
 
 
@@ -297,7 +301,7 @@ def score(
             "layers": [layer.model_dump() for layer in model.layers] if model else [],
             "reference": reference.summary if reference else None,
             "curves": curves,
-            "classification": _classification(model, rubric.dataset.name),
+            "classification": _classification(model, rubric.dataset),
             "experiments": experiments,
         }
     )
