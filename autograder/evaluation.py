@@ -61,15 +61,24 @@ def canonical_loss(name: str) -> str:
 
 
 def measure_model(
-    path: Path, key: str, splits: Splits, preprocessing: Preprocessing
+    path: Path,
+    key: str,
+    splits: Splits,
+    preprocessing: Preprocessing,
+    *,
+    val_from: int | None = None,
 ) -> ModelMeasurements:
-    """Reload ``path`` safely and measure it; raises EvaluationError if it cannot be loaded."""
+    """Reload ``path`` safely and measure it; raises EvaluationError if it cannot be loaded.
+
+    ``val_from``: the training rows from this index on are what ``validation_split``
+    held out; their accuracy becomes ``val_accuracy`` (no extra predictions needed).
+    """
     config = _read_config(path)
     _refuse_code(path, config)
     model = _load(path)
     layers = [_layer_info(layer) for layer in model.layers if type(layer).__name__ != "InputLayer"]
     compile_info = compile_info_from_config(config.get("compile_config"))
-    scores = _score(model, splits, preprocessing, compile_info, layers)
+    scores = _score(model, splits, preprocessing, compile_info, layers, val_from=val_from)
     return ModelMeasurements(
         key=key,
         layers=layers,
@@ -83,6 +92,7 @@ def measure_model(
         train_accuracy=scores.train_accuracy,
         train_loss=scores.train_loss,
         weights_sha256=_weights_digest(model),
+        val_accuracy=scores.val_accuracy,
         error=scores.error,
         confusion=scores.confusion,
     )
@@ -211,7 +221,29 @@ def _layer_info(layer: Any) -> LayerInfo:
         rate=float(rate) if isinstance(rate, (int, float)) else None,
         filters=filters if isinstance(filters, int) else None,
         kernel_size=[int(k) for k in kernel_size] if isinstance(kernel_size, tuple) else None,
+        pool_size=_int_list(getattr(layer, "pool_size", None)),
+        l1=_factor(getattr(layer, "kernel_regularizer", None), "l1"),
+        l2=_factor(getattr(layer, "kernel_regularizer", None), "l2"),
+        initializer=_initializer(getattr(layer, "kernel_initializer", None)),
     )
+
+
+def _int_list(value: Any) -> list[int] | None:
+    if isinstance(value, (tuple, list)) and all(isinstance(v, int) for v in value):
+        return [int(v) for v in value]
+    return None
+
+
+def _factor(regularizer: Any, name: str) -> float | None:
+    """The l1/l2 factor of a kernel regularizer (L2, L1, L1L2), None when absent or 0."""
+    value = getattr(regularizer, name, None)
+    if isinstance(value, (int, float, np.floating)) and float(value) > 0:
+        return float(value)
+    return None
+
+
+def _initializer(initializer: Any) -> str | None:
+    return snake_case(type(initializer).__name__) if initializer is not None else None
 
 
 def _activation_name(activation: Any) -> str | None:
@@ -315,6 +347,7 @@ class _Scores:
     test_loss: float | None = None
     train_accuracy: float | None = None
     train_loss: float | None = None
+    val_accuracy: float | None = None
     error: str | None = None
     confusion: list[list[int]] | None = None
 
@@ -329,6 +362,8 @@ def _score(
     preprocessing: Preprocessing,
     compile_info: CompileInfo | None,
     layers: list[LayerInfo],
+    *,
+    val_from: int | None = None,
 ) -> _Scores:
     scores = _Scores()
     try:
@@ -345,6 +380,10 @@ def _score(
     scores.train_accuracy, scores.train_loss = _accuracy_and_loss(
         train, splits.y_train, kind, problems
     )
+    if val_from is not None and 0 <= val_from < len(train):
+        scores.val_accuracy, _ = _accuracy_and_loss(
+            train[val_from:], splits.y_train[val_from:], kind, []
+        )
     scores.error = problems[0] if problems else None
     scores.confusion = _confusion(test, splits.y_test)
     return scores

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,11 +21,13 @@ from autograder.checks.base import CheckContext
 from autograder.checks.registry import run_checks
 from autograder.claims import find_claims
 from autograder.classification import Classification, classification
+from autograder.datasets import declared
 from autograder.datasets.base import DataOptions, Splits
 from autograder.errors import EvaluationError, InvalidSubmissionError
 from autograder.evaluation import measure_model
 from autograder.execution.runner import ExecutionRecord, JobPaths, RunOptions, run_source
-from autograder.execution.source import load_source
+from autograder.execution.source import SourceCell, load_source
+from autograder.experiments import experiment_rows
 from autograder.measurements import ModelMeasurements
 from autograder.reference.cache import ReferenceRecord
 from autograder.results import (
@@ -40,6 +42,7 @@ from autograder.results import (
     SubmissionStatus,
 )
 from autograder.rubric import LoadedRubric
+from autograder.rubric.models import DatasetSpec
 from autograder.submissions import Submission
 
 
@@ -70,19 +73,31 @@ class Prepared:
     kernel_data: Mapping[str, Path]
     reference: ReferenceRecord | None = None
     """The reference's cached or fresh measurements, when the rubric has a reference."""
+    work_files: Mapping[str, Path] = field(default_factory=dict)
+    """Files copied into each submission's working dir (a declared dataset's .npz)."""
 
     @property
     def data_info(self) -> DataInfo:
         return DataInfo(
             source=self.options.data.source,
             fraction=self.options.data.fraction,
-            dataset=self.rubric.rubric.dataset.name,
+            dataset=self.rubric.rubric.dataset.label,
         )
 
 
 def prepare(rubric: LoadedRubric, options: GradeOptions, cache_dir: Path) -> Prepared:
     """Load the grader's data once per batch; raises DatasetError."""
-    name = rubric.rubric.dataset.name
+    spec = rubric.rubric.dataset
+    if spec.declared is not None:
+        splits = declared.generate(spec.declared, options.data)
+        fraction = f"{options.data.fraction!r}".replace(".", "_")
+        tag = f"{spec.declared.name}-{declared.fingerprint(spec.declared)}-{fraction}"
+        npz = Path(cache_dir) / f"{tag}.npz"
+        if not npz.exists():
+            datasets.save_npz(splits, npz)
+        work = {f"{spec.declared.name}.npz": npz}
+        return Prepared(rubric, options, splits, kernel_data={}, work_files=work)
+    name = spec.name
     splits = datasets.load_splits(name, options.data)
     npz = datasets.write_npz(name, options.data, cache_dir)
     return Prepared(rubric=rubric, options=options, splits=splits, kernel_data={name: npz})
@@ -165,10 +180,13 @@ def _metrics(model: ModelMeasurements | None) -> Metrics:
     )
 
 
-def _classification(model: ModelMeasurements | None, dataset: str) -> Classification | None:
+def _classification(model: ModelMeasurements | None, dataset: DatasetSpec) -> Classification | None:
     if model is None or model.confusion is None:
         return None
-    names = list(datasets.get_info(dataset).class_names)
+    if dataset.declared is not None:  # a rubric's own data: its classes have no names
+        names = [str(label) for label in range(dataset.declared.classes)]
+    else:
+        names = list(datasets.get_info(dataset.name).class_names)
     return classification(model.confusion, names)
 
 
@@ -212,6 +230,10 @@ def execute(submission: Submission, prepared: Prepared, job: JobPaths) -> Execut
         )
     else:
         shutil.copy2(submission.path, job.work / submission.path.name)
+    for name, path in prepared.work_files.items():
+        # The grader's copy replaces any the student shipped: it is what gets measured.
+        (job.work / name).unlink(missing_ok=True)
+        shutil.copyfile(path, job.work / name)
     rubric = prepared.rubric.rubric
     total = prepared.options.timeout_s or rubric.timeouts.total_s
     options = RunOptions(
@@ -237,6 +259,12 @@ def score(
     if evaluated is None:
         evaluated = evaluate(record, prepared)
     model, reference = evaluated.model, prepared.reference
+    # Measuring every model costs a reload each: only for rubrics that ask for it.
+    experiments = (
+        experiment_rows(evaluated.artifacts, prepared.splits, rubric.dataset.preprocessing)
+        if any(check.kind in ("experiments", "claimed_table") for check in rubric.checks)
+        else []
+    )
     context = CheckContext(
         rubric=rubric,
         model=model,
@@ -246,6 +274,10 @@ def score(
         data=prepared.data_info,
         reference=reference.summary if reference else None,
         claims=find_claims(submission.path),
+        experiments=experiments,
+        cells=_cells(submission)
+        if any(c.kind in ("answers", "claimed_table") for c in rubric.checks)
+        else (),
     )
     checks: list[CheckResult] = run_checks(rubric, context)
     status, message = _status(record.summary)
@@ -269,9 +301,18 @@ def score(
             "layers": [layer.model_dump() for layer in model.layers] if model else [],
             "reference": reference.summary if reference else None,
             "curves": curves,
-            "classification": _classification(model, rubric.dataset.name),
+            "classification": _classification(model, rubric.dataset),
+            "experiments": experiments,
         }
     )
+
+
+def _cells(submission: Submission) -> tuple[SourceCell, ...]:
+    # Read again rather than threaded through execution: it ran, so it parses.
+    try:
+        return load_source(submission.path).cells
+    except InvalidSubmissionError:
+        return ()
 
 
 def grade_submission(submission: Submission, prepared: Prepared) -> GradeReport:

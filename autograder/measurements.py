@@ -26,6 +26,12 @@ class LayerInfo(_Data):
     rate: float | None = Field(default=None, description="Dropout rate.")
     filters: int | None = None
     kernel_size: list[int] | None = None
+    pool_size: list[int] | None = Field(default=None, description="Pooling window.")
+    l2: float | None = Field(default=None, description="L2 factor of the kernel regularizer.")
+    l1: float | None = Field(default=None, description="L1 factor of the kernel regularizer.")
+    initializer: str | None = Field(
+        default=None, description="Kernel initializer, snake_case (e.g. he_normal)."
+    )
 
 
 class CompileInfo(_Data):
@@ -55,6 +61,9 @@ class ModelMeasurements(_Data):
     train_loss: float | None = None
     weights_sha256: str | None = Field(
         default=None, description="SHA-256 over every weight array, in model order."
+    )
+    val_accuracy: float | None = Field(
+        default=None, description="On the rows validation_split held out, when asked for."
     )
     error: str | None = Field(default=None, description="Why some numbers are missing.")
     confusion: list[list[int]] | None = Field(

@@ -138,6 +138,36 @@ class OverrideApplied(_Data):
     comment: str = Field(description="The instructor's reason, shown in every export.")
 
 
+class ExperimentRow(_Data):
+    """One trained model of a submission, as the experiments table shows it."""
+
+    model: str = Field(description="Kernel-side key of the model, e.g. m3.")
+    variables: list[str] = Field(default_factory=list, description="Globals bound to it.")
+    architecture: str = Field(description="Layers in short form, e.g. Dense(50, relu) > ...")
+    layer_types: list[str] = Field(default_factory=list, description="Layer classes, in order.")
+    hidden_units: list[int] = Field(default_factory=list, description="Hidden Dense widths.")
+    hidden_activations: list[str] = Field(
+        default_factory=list, description="Activations of the hidden Dense/Conv layers."
+    )
+    l2: bool = Field(default=False, description="Some layer has an L2 kernel regularizer.")
+    trainable_params: int | None = None
+    optimizer: str | None = None
+    learning_rate: float | None = None
+    epochs: int = Field(default=0, description="Epochs actually run, over every fit.")
+    batch_size: int | None = None
+    train_accuracy: float | None = Field(default=None, description="Measured by the grader.")
+    val_accuracy: float | None = Field(default=None, description="Measured by the grader.")
+    val_source: Literal["split", "test"] | None = Field(
+        default=None,
+        description="split: the rows validation_split held out; test: the model was validated "
+        "on validation_data, measured on the grader's test set.",
+    )
+    test_accuracy: float | None = Field(default=None, description="Measured by the grader.")
+    gap: float | None = Field(default=None, description="Train minus test accuracy.")
+    training_s: float | None = Field(default=None, description="Wall-clock time in fit.")
+    error: str | None = Field(default=None, description="Why numbers are missing.")
+
+
 class GradeReport(_Data):
     """The result of grading one submission: result.json."""
 
@@ -170,6 +200,10 @@ class GradeReport(_Data):
     classification: Classification | None = Field(
         default=None,
         description="Test-split confusion matrix and per-class precision/recall/F1.",
+    )
+    experiments: list[ExperimentRow] = Field(
+        default_factory=list,
+        description="Every trained model, when the rubric has an experiments check.",
     )
 
 

@@ -28,7 +28,7 @@ def data_info(rubric: LoadedRubric, options: GradeOptions) -> DataInfo:
     return DataInfo(
         source=options.data.source,
         fraction=options.data.fraction,
-        dataset=rubric.rubric.dataset.name,
+        dataset=rubric.rubric.dataset.label,
     )
 
 

@@ -7,6 +7,7 @@ check module, so each of them can import it without a cycle.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from autograder.checks.base import CheckContext, result
@@ -34,6 +35,17 @@ def share(check: Any, failed: list[str], total: int) -> tuple[CheckStatus, float
     if len(failed) == total:
         return "fail", 0.0
     return "partial", round(check.points * (total - len(failed)) / total, 4)
+
+
+def weighted(check: Any, parts: list[tuple[float, float]]) -> tuple[CheckStatus, float]:
+    """Status and points for a check made of weighted parts, each (weight, share met 0..1)."""
+    total = sum(weight for weight, _ in parts)
+    earned = sum(weight * share for weight, share in parts)
+    if math.isclose(earned, total):
+        return "pass", float(check.points)
+    if earned == 0:
+        return "fail", 0.0
+    return "partial", round(check.points * earned / total, 4)
 
 
 def thousands(value: float) -> str:

@@ -15,6 +15,7 @@ Only the fields the rubric gives are compared; points are all or nothing.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,9 @@ from autograder.measurements import LayerInfo
 from autograder.results import CheckResult
 from autograder.rubric.models import ArchitectureCheck, LayerSpec
 
+EXTRA_FIELDS = ("filters", "kernel_size", "pool_size", "rate", "l2", "initializer")
+"""Layer settings beyond units/activation/shape that a rubric may pin down."""
+
 
 @dataclass
 class CanonicalLayer:
@@ -36,6 +40,8 @@ class CanonicalLayer:
     output_shape: list[int | None] | None
     logits: bool = False
     """A linear output whose softmax is applied by the loss (from_logits=True)."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Conv, pooling, dropout, regularizer and initializer settings the layer has."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -44,6 +50,8 @@ class CanonicalLayer:
             "units": self.units,
             "activation": self.activation,
             "output_shape": self.output_shape,
+            # Keras' default initializer on every Dense/Conv is noise in a report.
+            **{k: v for k, v in self.extra.items() if (k, v) != ("initializer", "glorot_uniform")},
         }
 
 
@@ -80,6 +88,7 @@ def normalise(layers: list[LayerInfo], allow_extra: list[str], from_logits: bool
                 units=info.units,
                 activation=standalone or _activation(info.activation),
                 output_shape=info.output_shape,
+                extra={k: v for k in EXTRA_FIELDS if (v := getattr(info, k)) is not None},
             )
         )
     last = out.layers[-1] if out.layers else None
@@ -198,10 +207,35 @@ def _compare(spec: LayerSpec, layer: CanonicalLayer) -> list[str]:
             accepted.add("linear")  # a rubric may describe the logits layer as it is written
         if wanted not in accepted:
             problems.append(f"activation: expected {spec.activation}, found {layer.activation}")
+    problems.extend(_compare_extra(spec, layer))
     if spec.output_shape is not None and not _shape_matches(spec.output_shape, layer.output_shape):
         found = _shape(layer.output_shape)
         problems.append(f"output_shape: expected {_shape(spec.output_shape)}, found {found}")
     return problems
+
+
+def _compare_extra(spec: LayerSpec, layer: CanonicalLayer) -> list[str]:
+    problems = []
+    for name in EXTRA_FIELDS:
+        wanted = getattr(spec, name)
+        if wanted is None:
+            continue
+        found = layer.extra.get(name)
+        if name == "initializer":
+            ok = found is not None and _bare(found) == _bare(wanted)
+        elif name in ("rate", "l2"):
+            # A rubric's `l2: 0` means "no regularizer", which the layer reports as None.
+            ok = math.isclose(found or 0.0, wanted, rel_tol=1e-6, abs_tol=1e-12)
+        else:
+            ok = found == wanted
+        if not ok:
+            problems.append(f"{name}: expected {wanted}, found {found}")
+    return problems
+
+
+def _bare(name: str) -> str:
+    # HeNormal, he_normal and "henormal" name the same initializer.
+    return name.lower().replace("_", "")
 
 
 def _same_linear(activation: str | None) -> str:
@@ -223,8 +257,19 @@ def _shape(shape: list[int | None] | None) -> str:
 
 
 def _describe(layer: dict[str, Any]) -> str:
-    args = [str(layer[k]) for k in ("units", "activation") if layer.get(k) is not None]
+    args = [str(layer[k]) for k in ("units", "filters", "activation") if layer.get(k) is not None]
+    if layer.get("kernel_size") is not None:
+        args.append("x".join(str(k) for k in layer["kernel_size"]))
+    if layer.get("rate") is not None:
+        args.append(f"rate {layer['rate']:g}")
+    if layer.get("l2") is not None:
+        args.append(f"l2 {layer['l2']:g}")
     return f"{layer['type']}({', '.join(args)})" if args else str(layer["type"])
+
+
+def short_form(layers: list[CanonicalLayer]) -> str:
+    """Layers as one line: ``Flatten > Dense(128, relu) > Dense(10, softmax)``."""
+    return " > ".join(_describe(layer.as_dict()) for layer in layers)
 
 
 def _pass_message(actual: Normalised) -> str:

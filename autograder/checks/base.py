@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from autograder.artifacts import Artifacts, RecordedCall
 from autograder.claims import Claim
+from autograder.execution.source import SourceCell
 from autograder.i18n import Said, say
 from autograder.measurements import ModelMeasurements
 from autograder.results import (
@@ -14,6 +15,7 @@ from autograder.results import (
     CheckStatus,
     DataInfo,
     ExecutionSummary,
+    ExperimentRow,
     ReferenceSummary,
 )
 from autograder.rubric.models import Range, Rubric
@@ -36,6 +38,10 @@ class CheckContext:
     """The reference solution's measurements, for reference-relative bounds."""
     claims: tuple[Claim, ...] = ()
     """Accuracies the student reported in the submitted file, oldest first."""
+    experiments: list[ExperimentRow] = field(default_factory=list)
+    """Every trained model, measured; filled only when the rubric asks for experiments."""
+    cells: tuple[SourceCell, ...] = ()
+    """The submission's cells as written (markdown answers); filled for answers checks."""
 
     def fits(self) -> list[RecordedCall]:
         """The recorded fit calls of the graded model, oldest first."""

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from autograder.checks.answers import check_answers
 from autograder.checks.architecture import check_architecture
 from autograder.checks.base import CheckContext, result
+from autograder.checks.claimed_table import check_claimed_table
 from autograder.checks.claims import check_claims
 from autograder.checks.compile import check_compile
+from autograder.checks.experiments import check_experiments
 from autograder.checks.metrics import check_accuracy, check_overfitting_gap
 from autograder.checks.parameters import check_parameters
 from autograder.checks.training import check_training
@@ -26,6 +29,9 @@ CHECKS: dict[str, CheckFn] = {
     "accuracy": check_accuracy,
     "overfitting_gap": check_overfitting_gap,
     "claims": check_claims,
+    "experiments": check_experiments,
+    "answers": check_answers,
+    "claimed_table": check_claimed_table,
 }
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "describe",
     "get_info",
     "load_splits",
+    "save_npz",
     "split_rows",
     "write_npz",
 ]
@@ -104,7 +105,12 @@ def write_npz(name: str, options: DataOptions, directory: Path) -> Path:
     path = Path(directory) / npz_name(name, options)
     if path.exists():
         return path
-    splits = load_splits(name, options)
+    save_npz(load_splits(name, options), path)
+    return path
+
+
+def save_npz(splits: Splits, path: Path) -> None:
+    """Write ``splits`` as the kernel-side provider reads them, atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # Write then rename, so a parallel grader never reads a half-written file.
     handle, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".npz", dir=path.parent)
@@ -121,7 +127,6 @@ def write_npz(name: str, options: DataOptions, directory: Path) -> Path:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    return path
 
 
 def describe(options: DataOptions) -> str:

@@ -20,6 +20,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from autograder.reports.experiments_table import experiments_table
 from autograder.results import CheckStatus, GradeReport, SubmissionStatus
 
 # An en dash marks "nothing here" (not measured, no points), distinct from a minus sign.
@@ -74,6 +75,8 @@ def render_submission(report: GradeReport, console: Console) -> None:
         parts.append(Text("No checks were run.", style="dim"))
     parts.append(Text(""))
     parts.append(_summary(report))
+    if report.experiments:
+        parts.extend([Text(""), experiments_table(report.experiments)])
     title = Text.assemble(
         (report.submission.id, "bold"), " · ", (report.status, SUBMISSION_STYLES[report.status])
     )

@@ -7,13 +7,15 @@ error at load time, not a silently ignored line.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = 1
 
-DatasetName = Literal["mnist", "fashion_mnist", "cifar10", "cifar100"]
+DatasetName = Literal["mnist", "fashion_mnist", "cifar10", "cifar100", "declared"]
+"""Built-in datasets, or `declared`: the rubric's own (see DeclaredDataset)."""
 Split = Literal["train", "test"]
 Language = Literal["es", "en"]
 
@@ -87,12 +89,62 @@ class Preprocessing(_Frozen):
     )
 
 
+class DeclaredDataset(_Frozen):
+    """A small dataset the rubric declares, generated deterministically from these fields.
+
+    Each class gets a random prototype image; samples are prototypes plus Gaussian
+    pixel noise, with a few wrong labels.  The submission reads ``<name>.npz`` (arrays
+    x_train, y_train, x_test, y_test) from its working directory, where the grader puts
+    its own copy; the grader measures on the same arrays.
+    """
+
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="Dataset name in reports; the submission loads `<name>.npz`.",
+    )
+    input_shape: list[int] = Field(
+        min_length=1, max_length=3, description="Shape of one sample, e.g. [5, 5]."
+    )
+    classes: int = Field(ge=2, le=256, description="Number of classes, labels 0..classes-1.")
+    train_size: int = Field(gt=0, le=100_000, description="Training samples.")
+    test_size: int = Field(gt=0, le=100_000, description="Test samples.")
+    noise: float = Field(
+        default=48.0, ge=0, le=255, description="Std of the pixel noise, in grey levels."
+    )
+    label_noise: float = Field(
+        default=0.05, ge=0, lt=1, description="Share of samples with a wrong label."
+    )
+    seed: int = Field(default=0, ge=0, description="Seed of the generator.")
+
+    @model_validator(mode="after")
+    def _positive(self) -> DeclaredDataset:
+        if any(d <= 0 for d in self.input_shape):
+            raise ValueError(f"input_shape {self.input_shape} must have positive sizes")
+        return self
+
+
 class DatasetSpec(_Frozen):
-    name: DatasetName = Field(description="Which dataset the exercise uses.")
+    name: DatasetName = Field(
+        description="Which dataset the exercise uses; `declared`: the `declared` block."
+    )
+    declared: DeclaredDataset | None = Field(
+        default=None, description="With name `declared`: the rubric's own small dataset."
+    )
     preprocessing: Preprocessing = Field(
         default_factory=Preprocessing,
         description="The preprocessing the exercise asks for, applied by the grader.",
     )
+
+    @model_validator(mode="after")
+    def _declared(self) -> DatasetSpec:
+        if (self.name == "declared") != (self.declared is not None):
+            raise ValueError("name `declared` and a `declared` block go together")
+        return self
+
+    @property
+    def label(self) -> str:
+        """The name reports show: the built-in name or the declared dataset's."""
+        return self.declared.name if self.declared is not None else self.name
 
 
 class Timeouts(_Frozen):
@@ -128,6 +180,18 @@ class LayerSpec(_Frozen):
     )
     output_shape: list[int | None] | None = Field(
         default=None, description="Output shape including the batch axis, e.g. [null, 784]."
+    )
+    filters: int | None = Field(default=None, description="Conv filters.")
+    kernel_size: list[int] | None = Field(
+        default=None, description="Conv kernel size, e.g. [3, 3]."
+    )
+    pool_size: list[int] | None = Field(default=None, description="Pooling window, e.g. [2, 2].")
+    rate: float | None = Field(default=None, ge=0, lt=1, description="Dropout rate.")
+    l2: float | None = Field(
+        default=None, ge=0, description="L2 factor of the kernel regularizer; 0: none."
+    )
+    initializer: str | None = Field(
+        default=None, description="Kernel initializer, e.g. he_normal or glorot_uniform."
     )
 
 
@@ -212,6 +276,129 @@ class ClaimsCheck(_CheckBase):
     )
 
 
+class ExperimentSpec(_Frozen):
+    """One configuration an experiments check requires; fields left out are not compared.
+
+    A model matches when it has every property given.  ``each_width`` turns the
+    requirement into a sweep: one matching model per width, scored by the share found.
+    """
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="Unique within the check.")
+    description: str | None = Field(default=None, description="Shown in reports.")
+    weight: float = Field(default=1.0, gt=0, description="Share of the check's points.")
+    each_width: list[int] | None = Field(
+        default=None,
+        min_length=1,
+        description="A sweep: for every width, a model whose hidden Dense layers all have it.",
+    )
+    hidden_layers: IntOrRange | None = Field(
+        default=None, description="Hidden Dense layers (every Dense but the output)."
+    )
+    hidden_units: list[int] | None = Field(
+        default=None, description="Exact hidden Dense widths, in order, e.g. [300, 50]."
+    )
+    hidden_activation: str | None = Field(
+        default=None, description="Every hidden Dense/Conv layer uses this activation."
+    )
+    mixed_activations: bool | None = Field(
+        default=None, description="Hidden layers use at least two different activations."
+    )
+    layers: dict[str, IntOrRange] = Field(
+        default_factory=dict,
+        description="How many layers of each type, e.g. {Conv2D: {min: 3}, Dropout: {min: 1}}.",
+    )
+    optimizer: str | None = Field(default=None, description="Optimizer class, e.g. rmsprop.")
+    learning_rate: float | None = Field(default=None, gt=0, description="Learning rate.")
+    batch_size: IntOrRange | None = Field(default=None, description="fit(batch_size=...).")
+    l2: bool | None = Field(default=None, description="Some layer has an L2 kernel regularizer.")
+    min_val_accuracy: Bound | None = Field(
+        default=None,
+        description="Validation accuracy measured by the grader (the test set when the "
+        "model was validated on validation_data) must reach this; relative bounds follow "
+        "the reference's test accuracy.",
+    )
+
+
+class ExperimentsCheck(_CheckBase):
+    kind: Literal["experiments"] = "experiments"
+    require: list[ExperimentSpec] = Field(
+        min_length=1, description="Configurations that some trained model must show."
+    )
+
+    @model_validator(mode="after")
+    def _unique(self) -> ExperimentsCheck:
+        ids = [spec.id for spec in self.require]
+        if len(ids) != len(set(ids)):
+            raise ValueError("experiment ids must be unique within the check")
+        return self
+
+
+class ConceptGroup(_Frozen):
+    """One idea a good answer mentions, in any of several words (Spanish or English)."""
+
+    name: str = Field(description="What the idea is, shown in reports.")
+    any: list[str] = Field(
+        min_length=1,
+        description="Keywords or stems; one is enough. Matched at the start of a word, "
+        "ignoring case and accents (`sobreajust` matches `Sobreajuste`).",
+    )
+
+
+class Question(_Frozen):
+    """A written question: where to find it and what its answer should mention."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="Unique within the check.")
+    text: str | None = Field(default=None, description="The question, shown in reports.")
+    tag: str | None = Field(
+        default=None, description="Cell tag marking the answer, e.g. answer:q1."
+    )
+    pattern: str | None = Field(
+        default=None,
+        description="Regular expression that finds the question in the markdown, matched "
+        "without case or accents; the answer runs to the next question.",
+    )
+    concepts: list[ConceptGroup] = Field(
+        default_factory=list, description="Ideas the answer should mention."
+    )
+    min_words: int = Field(default=10, ge=0, description="Shorter answers earn nothing.")
+    weight: float = Field(default=1.0, gt=0, description="Share of the check's points.")
+
+    @model_validator(mode="after")
+    def _findable(self) -> Question:
+        if self.tag is None and self.pattern is None:
+            raise ValueError(f"question {self.id!r} needs a `tag` or a `pattern`")
+        if self.pattern is not None:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValueError(f"question {self.id!r}: bad pattern: {exc}") from None
+        return self
+
+
+class AnswersCheck(_CheckBase):
+    kind: Literal["answers"] = "answers"
+    questions: list[Question] = Field(min_length=1, description="The written questions.")
+
+    @model_validator(mode="after")
+    def _unique(self) -> AnswersCheck:
+        ids = [q.id for q in self.questions]
+        if len(ids) != len(set(ids)):
+            raise ValueError("question ids must be unique within the check")
+        return self
+
+
+class ClaimedTableCheck(_CheckBase):
+    """Accuracies in the student's markdown results tables, against the experiments."""
+
+    kind: Literal["claimed_table"] = "claimed_table"
+    tolerance: float = Field(
+        default=0.02,
+        gt=0,
+        le=1,
+        description="Largest accepted |claimed - measured| accuracy per row (0.02 = 2 points).",
+    )
+
+
 Check = Annotated[
     ArchitectureCheck
     | ParametersCheck
@@ -219,7 +406,10 @@ Check = Annotated[
     | TrainingCheck
     | AccuracyCheck
     | OverfittingGapCheck
-    | ClaimsCheck,
+    | ClaimsCheck
+    | ExperimentsCheck
+    | AnswersCheck
+    | ClaimedTableCheck,
     Field(discriminator="kind"),
 ]
 
@@ -287,4 +477,6 @@ def _bounds(check: Check) -> list[object]:
         return [check.min, check.max]
     if isinstance(check, OverfittingGapCheck):
         return [check.max]
+    if isinstance(check, ExperimentsCheck):
+        return [spec.min_val_accuracy for spec in check.require]
     return []

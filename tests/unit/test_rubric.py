@@ -76,7 +76,7 @@ def test_valid_rubric_loads_with_every_check_kind() -> None:
             "bad_dataset.yaml",
             [
                 "5: dataset.name: 'fashion-mnst' is not a known dataset (known: mnist, "
-                "fashion_mnist, cifar10, cifar100); did you mean 'fashion_mnist'?"
+                "fashion_mnist, cifar10, cifar100, declared); did you mean 'fashion_mnist'?"
             ],
             id="bad_dataset",
         ),
@@ -181,7 +181,7 @@ def test_top_level_problems_point_at_their_keys(tmp_path: Path) -> None:
     assert problems_of(path) == [
         f"{path}:1: schema_version: must be 1, got 2",
         f"{path}:1: missing required key 'title'",
-        f"{path}:3: dataset: expected a {{name, preprocessing}} mapping, got 'mnist'",
+        f"{path}:3: dataset: expected a {{name, declared, preprocessing}} mapping, got 'mnist'",
         f"{path}:4: checks: expected a list, got a mapping",
     ]
 

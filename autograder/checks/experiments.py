@@ -1,0 +1,140 @@
+"""The experiments check: configurations that some trained model of the notebook shows.
+
+It reads the experiments table (every fitted model, measured by the grader; see
+:mod:`autograder.experiments`).  Each requirement earns its weight when a model
+matches all its fields; a sweep (``each_width``) earns the share of widths found.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from autograder.checks import weighted
+from autograder.checks.base import CheckContext, matches, result
+from autograder.checks.parameters import expected_text
+from autograder.checks.thresholds import resolve
+from autograder.results import CheckResult, ExperimentRow
+from autograder.rubric.models import ExperimentsCheck, ExperimentSpec
+
+
+def check_experiments(check: ExperimentsCheck, ctx: CheckContext) -> CheckResult:
+    rows = ctx.experiments
+    expected = [spec.model_dump(exclude_none=True, exclude={"weight"}) for spec in check.require]
+    if not rows:
+        return result(
+            check, "fail", "no trained model was captured, so no experiment", expected=expected
+        )
+    reference = ctx.reference.test_accuracy if ctx.reference is not None else None
+    outcomes = [_requirement(spec, rows, reference) for spec in check.require]
+    shares = [(spec.weight, o["met"]) for spec, o in zip(check.require, outcomes, strict=True)]
+    status, points = weighted(check, shares)
+    found = sum(1 for o in outcomes if o["met"] == 1)
+    message = f"{found} of {len(outcomes)} required experiments found in {_models(len(rows))}"
+    missing = [f"{o['id']} ({o['missing'][0]})" for o in outcomes if o["met"] < 1]
+    if missing:
+        message += "; missing: " + ", ".join(missing)
+    return result(
+        check,
+        status,
+        message,
+        expected=expected,
+        measured={o["id"]: o["models"] for o in outcomes},
+        points=points,
+        details={"requirements": outcomes},
+    )
+
+
+def _requirement(
+    spec: ExperimentSpec, rows: list[ExperimentRow], reference: float | None
+) -> dict[str, Any]:
+    outcome: dict[str, Any] = {"id": spec.id, "description": spec.description}
+    threshold = resolve(spec.min_val_accuracy, reference)
+    floor = threshold.value if threshold is not None else None
+    if threshold is not None:
+        outcome["min_val_accuracy"] = threshold.describe()
+    if threshold is not None and floor is None:
+        outcome.update(models=[], met=0.0, missing=["no reference run for its threshold"])
+        return outcome
+    if spec.each_width is None:
+        hits = [row.model for row in rows if not _problems(spec, row, floor)]
+        outcome["models"] = hits
+        outcome["met"] = 1.0 if hits else 0.0
+        outcome["missing"] = [] if hits else [_closest(spec, rows, floor)]
+        return outcome
+    found: dict[str, list[str]] = {}
+    missing = []
+    for width in spec.each_width:
+        hits = [
+            row.model
+            for row in rows
+            if row.hidden_units
+            and all(units == width for units in row.hidden_units)
+            and not _problems(spec, row, floor)
+        ]
+        if hits:
+            found[str(width)] = hits
+        else:
+            missing.append(f"no model with hidden width {width}")
+    outcome["models"] = found
+    outcome["met"] = round(len(found) / len(spec.each_width), 4)
+    outcome["missing"] = missing
+    return outcome
+
+
+def _problems(spec: ExperimentSpec, row: ExperimentRow, floor: float | None) -> list[str]:
+    """Why ``row`` does not show ``spec``; empty when it does."""
+    problems = []
+    if spec.hidden_layers is not None and not matches(spec.hidden_layers, len(row.hidden_units)):
+        problems.append(f"{expected_text(spec.hidden_layers)} hidden Dense layers")
+    if spec.hidden_units is not None and row.hidden_units != spec.hidden_units:
+        problems.append(f"hidden widths {spec.hidden_units}")
+    if spec.hidden_activation is not None and (
+        not row.hidden_activations
+        or any(a != spec.hidden_activation.lower() for a in row.hidden_activations)
+    ):
+        problems.append(f"every hidden layer {spec.hidden_activation}")
+    if (
+        spec.mixed_activations is not None
+        and (len(set(row.hidden_activations)) >= 2) != spec.mixed_activations
+    ):
+        problems.append("mixed activations" if spec.mixed_activations else "one activation")
+    for layer_type, count in spec.layers.items():
+        have = sum(1 for t in row.layer_types if t.lower() == layer_type.lower())
+        if not matches(count, have):
+            problems.append(f"{expected_text(count)} {layer_type} layers")
+    if spec.optimizer is not None and _bare(row.optimizer) != _bare(spec.optimizer):
+        problems.append(f"optimizer {spec.optimizer}")
+    if spec.learning_rate is not None and not (
+        row.learning_rate is not None
+        # Keras stores the rate as float32.
+        and math.isclose(row.learning_rate, spec.learning_rate, rel_tol=1e-6)
+    ):
+        problems.append(f"learning rate {spec.learning_rate:g}")
+    if spec.batch_size is not None and (
+        row.batch_size is None or not matches(spec.batch_size, row.batch_size)
+    ):
+        problems.append(f"batch size {expected_text(spec.batch_size)}")
+    if spec.l2 is not None and row.l2 != spec.l2:
+        problems.append("an L2 regularizer" if spec.l2 else "no L2 regularizer")
+    if floor is not None and (row.val_accuracy is None or row.val_accuracy < floor):
+        problems.append(f"validation accuracy ≥ {floor:.3g}")
+    return problems
+
+
+def _closest(spec: ExperimentSpec, rows: list[ExperimentRow], floor: float | None) -> str:
+    """What the nearest model lacks: the most useful hint for the student."""
+    # Ties go to the newest model: notebooks build towards their final configuration.
+    best = min(reversed(rows), key=lambda row: len(_problems(spec, row, floor)))
+    lacks = _problems(spec, best, floor)
+    if len(lacks) == 1:
+        return f"closest is {best.model} ({best.architecture}), which lacks {lacks[0]}"
+    return "no model with " + " and ".join(lacks)
+
+
+def _bare(name: str | None) -> str:
+    return (name or "").lower().replace("_", "")
+
+
+def _models(count: int) -> str:
+    return f"{count} trained model" if count == 1 else f"{count} trained models"
