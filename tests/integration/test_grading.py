@@ -50,7 +50,7 @@ def test_tutorial_and_logits_get_full_marks(
     report = example_reports[name]
     assert report.status == "graded"
     assert report.score == pytest.approx(report.max_score)
-    assert report.max_score == pytest.approx(15)  # 10 for the model, 5 for the answers
+    assert report.max_score == pytest.approx(10)  # 8 for the model, 2 for the answers
     assert report.metrics.trainable_params == 101_770
 
 

@@ -88,8 +88,8 @@ def _fake_grade(monkeypatch: pytest.MonkeyPatch, report: GradeReport) -> None:
     monkeypatch.setattr(cli, "_reference_record", lambda *args: None)
 
 
-# The failing report scores 12 of 15 (it answers the five questions): 12.5 is above it.
-@pytest.mark.parametrize(("threshold", "code"), [(None, 0), (2, 0), (12.5, 1)])
+# The failing report scores 7 of 10 (architecture and parameters lost): 7.5 is above it.
+@pytest.mark.parametrize(("threshold", "code"), [(None, 0), (2, 0), (7, 0), (7.5, 1)])
 def test_grade_exit_code_and_fail_under(
     failing: GradeReport,
     monkeypatch: pytest.MonkeyPatch,

@@ -76,4 +76,4 @@ def test_invalid_file_is_reported_without_a_kernel(tmp_path: Path) -> None:
     assert report.status == "invalid"
     assert report.message is not None
     assert str(path) in report.message
-    assert report.max_score == 15
+    assert report.max_score == 10

@@ -83,8 +83,8 @@ def test_apply_quick_skips_undecidable_kinds_and_rescores(build) -> None:  # typ
             assert check.status == "skipped"
             assert check.message_id == "check.quick_skipped"
             assert check.max_points == 0
-    assert quick.max_score == pytest.approx(5)  # architecture 2 + parameters 1 + compile 2
-    assert quick.score == pytest.approx(5)
+    assert quick.max_score == pytest.approx(4)  # architecture 2 + parameters 1 + compile 1
+    assert quick.score == pytest.approx(4)
     assert required_failures(quick, fashion_rubric()) == []
 
 
