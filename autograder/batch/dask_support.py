@@ -28,7 +28,9 @@ def client_for(scheduler: str | object | None, local_workers: int = 1) -> Iterat
                 n_workers=1,
                 threads_per_worker=local_workers,
                 processes=False,
-                dashboard_address=None,
+                # None still binds the default :8787 in distributed, which another
+                # cluster on the machine may hold; a free port never collides.
+                dashboard_address=":0",
             ) as cluster,
             Client(cluster) as client,
         ):

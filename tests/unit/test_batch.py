@@ -191,7 +191,7 @@ def test_dask_executor_on_a_local_cluster(tmp_path: Path) -> None:
 
     with (
         distributed.LocalCluster(
-            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
         ResultStore(tmp_path / "results.sqlite") as store,
