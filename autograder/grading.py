@@ -25,6 +25,8 @@ from autograder.datasets import declared
 from autograder.datasets.base import DataOptions, Splits
 from autograder.errors import EvaluationError, InvalidSubmissionError
 from autograder.evaluation import measure_model
+from autograder.evaluator import Evaluator
+from autograder.execution.limits import Limits
 from autograder.execution.runner import ExecutionRecord, JobPaths, RunOptions, run_source
 from autograder.execution.source import SourceCell, load_source
 from autograder.experiments import experiment_rows
@@ -61,6 +63,9 @@ class GradeOptions(BaseModel):
     epoch_cap: int | None = Field(
         default=None, ge=1, description="At most this many epochs per fit call (quick mode)."
     )
+    limits: Limits = Field(
+        default_factory=Limits, description="Sandbox and resource limits for student code."
+    )
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,8 @@ class Prepared:
     """The reference's cached or fresh measurements, when the rubric has a reference."""
     work_files: Mapping[str, Path] = field(default_factory=dict)
     """Files copied into each submission's working dir (a declared dataset's .npz)."""
+    evaluator: Evaluator | None = None
+    """Measures models in a separate process; None measures in this one (tests, tools)."""
 
     @property
     def data_info(self) -> DataInfo:
@@ -150,9 +157,12 @@ def _measure(
         reason = chosen.save_error or "the model was never exported"
         return None, f"the model could not be exported from the kernel: {reason}"
     try:
-        measured = measure_model(
-            path, chosen.key, prepared.splits, prepared.rubric.rubric.dataset.preprocessing
-        )
+        if prepared.evaluator is not None:
+            measured = prepared.evaluator.measure(path, chosen.key)
+        else:
+            measured = measure_model(
+                path, chosen.key, prepared.splits, prepared.rubric.rubric.dataset.preprocessing
+            )
     except EvaluationError as exc:
         return None, str(exc)
     return measured, ""
@@ -244,6 +254,7 @@ def execute(submission: Submission, prepared: Prepared, job: JobPaths) -> Execut
         datasets=prepared.kernel_data,
         threads=prepared.options.threads,
         epoch_cap=prepared.options.epoch_cap,
+        limits=prepared.options.limits,
     )
     return run_source(source, job, options)
 

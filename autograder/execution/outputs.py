@@ -57,7 +57,7 @@ def cap_outputs(outputs: MutableSequence[Any], budget: int) -> tuple[int, bool]:
             used += size
             continue
         cut = True
-        if output.get("output_type") == "stream":
+        if output.get("output_type") == "stream" and used < budget:
             output["text"] = _cut(str(output.get("text", "")), budget - used)
             used = budget
             kept.append(output)
