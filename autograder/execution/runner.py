@@ -100,8 +100,14 @@ class ExecutionRecord:
     """Outputs of each executed cell (by cell index), as the kernel produced them."""
 
 
+# The grader's environment may hold tokens and paths to grading material; the kernel
+# gets only what locale, libraries and devices need.
+_PASSED_ENV = {"PATH", "LANG", "LANGUAGE", "TZ", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES"}
+_PASSED_ENV |= {"SYSTEMROOT", "TF_ENABLE_ONEDNN_OPTS", "KERAS_BACKEND"}
+
+
 def _kernel_env(options: RunOptions) -> dict[str, str]:
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k in _PASSED_ENV or k.startswith("LC_")}
     env.update(
         {
             "PYTHONHASHSEED": str(options.seed),

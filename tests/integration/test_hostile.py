@@ -8,8 +8,10 @@ kernel start (most of them train a 7,850-parameter model for one epoch).
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,9 +79,6 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     out = tmp_path_factory.mktemp("hostile-out")
     tmp_before = frozenset(os.listdir("/tmp"))
     capture = pytest.MonkeyPatch()
-    import io
-    import sys
-
     buffer = io.StringIO()
     capture.setattr(sys, "stdout", buffer)
     try:

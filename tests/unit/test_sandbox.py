@@ -17,6 +17,7 @@ from autograder.execution import sandbox
 from autograder.execution.guard import Guard, disk_usage
 from autograder.execution.limits import Limits
 from autograder.execution.outputs import CappedLog, cap_outputs, output_size
+from autograder.execution.runner import RunOptions, _kernel_env
 from autograder.execution.sandbox import Mounts, open_sandbox, python_roots
 
 REPO = Path(__file__).resolve().parents[2]
@@ -113,9 +114,9 @@ def test_launcher_sets_limits_then_execs(tmp_path: Path) -> None:
         " signal.getsignal(signal.SIGXFSZ) == signal.SIG_IGN);"
         "open('big', 'wb').write(b'x' * 10000)"
     )
+    python = [sys.executable, "-c", probe]
     done = subprocess.run(
-        [sys.executable, "-I", "-m", "autograder.execution.confine", config, "--"]
-        + [sys.executable, "-c", probe],
+        [sys.executable, "-I", "-m", "autograder.execution.confine", config, "--", *python],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -233,3 +234,13 @@ def test_guard_counts_every_cell_against_the_notebook_cap() -> None:
     assert guard.notebook_used == 2048
     assert guard.truncated
     assert outputs[0]["text"] == "z" * 248
+
+
+def test_kernel_env_drops_the_graders_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", "s3cret")
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    env = _kernel_env(RunOptions(cell_timeout_s=1, total_timeout_s=1, seed=3))
+    assert "GITHUB_TOKEN" not in env
+    assert env["LC_ALL"] == "C.UTF-8"
+    assert env["PYTHONHASHSEED"] == "3"
+    assert "PATH" in env
