@@ -369,7 +369,8 @@ class _Run:
                     await km.cleanup_resources()
                 if client.kc is not None:
                     client.kc.stop_channels()
-                self.sandbox.close()
+                # Kill, not close: the cgroups' counters say which limit was hit.
+                self.sandbox.kill()
                 log.join(timeout=5.0)
         self._explain_limits()
         summary = ExecutionSummary(

@@ -244,3 +244,19 @@ def test_kernel_env_drops_the_graders_secrets(monkeypatch: pytest.MonkeyPatch) -
     assert env["LC_ALL"] == "C.UTF-8"
     assert env["PYTHONHASHSEED"] == "3"
     assert "PATH" in env
+
+
+def test_limit_events_are_read_from_the_cgroup_counters(tmp_path: Path) -> None:
+    memory, pids = tmp_path / "memory", tmp_path / "pids"
+    memory.mkdir()
+    pids.mkdir()
+    (memory / "memory.oom_control").write_text("oom_kill_disable 0\nunder_oom 0\noom_kill 2\n")
+    (pids / "pids.events").write_text("max 17\n")
+    box = sandbox.Sandbox(limits=Limits(memory_mb=512, pids=100), mounts=_mounts(tmp_path))
+    box.cgroups = [sandbox._Cgroup(memory, 1), sandbox._Cgroup(pids, 1)]
+    assert box.events() == [
+        "memory limit of 512 MiB reached",
+        "process/thread limit of 100 reached",
+    ]
+    (pids / "pids.events").write_text("max 0\n")
+    assert box.events() == ["memory limit of 512 MiB reached"]
