@@ -11,7 +11,9 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +35,8 @@ HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
 RUBRIC = ROOT / "tests" / "fixtures" / "rubrics" / "hostile.yaml"
 TINY_PARAMS = 7_850
 MEMORY_MB = 1536
+# Checked without a kernel (tests/unit/test_hostile_files.py): same code as honest.py.
+NO_KERNEL_NEEDED = {"nbformat_v3.ipynb"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class Batch:
     console: str
     reports: dict[str, GradeReport]
     tmp_before: frozenset[str]
+    scratch: Path
+    """The batch's TMPDIR: job dirs and the data copy live here, and must be gone after."""
 
 
 def _descendants(pid: int) -> list[int]:
@@ -77,15 +83,21 @@ def _cmdlines() -> list[str]:
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     out = tmp_path_factory.mktemp("hostile-out")
+    cases = tmp_path_factory.mktemp("hostile-cases")
+    for path in HOSTILE.iterdir():
+        if path.suffix in (".py", ".ipynb") and path.name not in NO_KERNEL_NEEDED:
+            shutil.copy2(path, cases / path.name)
+    scratch = tmp_path_factory.mktemp("hostile-tmp")
     tmp_before = frozenset(os.listdir("/tmp"))
     capture = pytest.MonkeyPatch()
     buffer = io.StringIO()
     capture.setattr(sys, "stdout", buffer)
+    capture.setattr(tempfile, "tempdir", str(scratch))
     try:
         code = main(
             [
                 "grade",
-                str(HOSTILE),
+                str(cases),
                 "--rubric",
                 str(RUBRIC),
                 "--data",
@@ -104,7 +116,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
         p.parent.name: GradeReport.model_validate_json(p.read_text())
         for p in out.glob("*/result.json")
     }
-    return Batch(code, out, buffer.getvalue(), reports, tmp_before)
+    return Batch(code, out, buffer.getvalue(), reports, tmp_before, scratch)
 
 
 def _report(batch: Batch, case: str) -> GradeReport:
@@ -129,7 +141,11 @@ def _same_credit_as_honest(batch: Batch, case: str) -> None:
 
 
 def test_every_case_has_a_result_and_the_batch_completes(batch: Batch) -> None:
-    cases = {p.stem for p in HOSTILE.iterdir() if p.suffix in (".py", ".ipynb")}
+    cases = {
+        p.stem
+        for p in HOSTILE.iterdir()
+        if p.suffix in (".py", ".ipynb") and p.name not in NO_KERNEL_NEEDED
+    }
     assert batch.code == 0
     assert set(batch.reports) == cases
     summary = json.loads((batch.out / "summary.json").read_text())
@@ -164,8 +180,8 @@ def test_every_kernel_run_lists_its_protections(batch: Batch) -> None:
 def test_machine_is_left_clean(batch: Batch) -> None:
     assert _descendants(os.getpid()) == []
     assert not [c for c in _cmdlines() if "sleep 3600" in c or "sleep 3601" in c]
-    leftovers = set(os.listdir("/tmp")) - batch.tmp_before
-    assert not [n for n in leftovers if n.startswith("autograder-") or "fill" in n]
+    assert list(batch.scratch.iterdir()) == []  # job dirs and the data copy removed
+    assert not (set(os.listdir("/tmp")) - batch.tmp_before) & {"fill", "result.json"}
     assert not Path("/dev/shm/fill").exists()
     for controller in ("memory", "pids"):
         base = Path("/sys/fs/cgroup") / controller
@@ -199,11 +215,6 @@ def test_malformed_file_is_invalid_with_a_reason(batch: Batch, case: str, words:
     assert report.message is not None
     assert words in report.message
     assert report.score == 0
-
-
-def test_nbformat_v3_is_converted_and_graded_like_v4(batch: Batch) -> None:
-    _same_credit_as_honest(batch, "nbformat_v3")
-    assert _report(batch, "nbformat_v3").status == "graded"
 
 
 # --- exits ---------------------------------------------------------------------------------
@@ -246,7 +257,7 @@ def test_process_and_thread_bombs_hit_the_cap(batch: Batch, case: str) -> None:
     report = _report(batch, case)
     assert report.execution is not None
     assert report.status in ("graded", "error", "timeout")
-    blocked = [e for e in report.execution.errors if e.cell == 2]
+    blocked = [e for e in report.execution.errors if e.cell == 1]
     assert blocked or "limit" in (report.message or ""), case
     assert report.score <= _report(batch, "honest").score + 1e-9
 
