@@ -39,6 +39,7 @@ from autograder.results import (
     GradeReport,
     LearningCurves,
     Metrics,
+    Protection,
     RubricInfo,
     SubmissionInfo,
     SubmissionStatus,
@@ -293,6 +294,18 @@ def score(
     checks: list[CheckResult] = run_checks(rubric, context)
     status, message = _status(record.summary)
     chosen, why = evaluated.chosen, evaluated.why
+    execution = record.summary
+    if prepared.evaluator is not None:
+        limits = prepared.evaluator.limits
+        evaluator = Protection(
+            name="evaluator",
+            active=True,
+            detail=f"models loaded (safe_mode) in a separate process: "
+            f"{limits.evaluation_memory_mb} MiB, {limits.evaluation_timeout_s:g} s per model",
+        )
+        execution = execution.model_copy(
+            update={"protections": [*execution.protections, evaluator]}
+        )
     notes = [n for n in (submission.note, why if chosen is not None else None) if n]
     curves = LearningCurves(
         student=evaluated.artifacts.history(chosen.key) if chosen else {},
@@ -307,7 +320,7 @@ def score(
             "max_score": round(sum(c.max_points for c in checks), 4),
             "checks": checks,
             "metrics": _metrics(model),
-            "execution": record.summary,
+            "execution": execution,
             "graded_model": "; ".join(notes) if notes else None,
             "layers": [layer.model_dump() for layer in model.layers] if model else [],
             "reference": reference.summary if reference else None,

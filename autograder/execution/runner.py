@@ -328,8 +328,9 @@ class _Run:
         km = self.km = AsyncKernelManager(
             kernel_name=KERNEL_NAME,
             kernel_spec_manager=ksm,
-            transport="ipc",
-            ip=str(self.job.ipc / "k"),
+            # ipc: sockets in the job dir, so the kernel needs no network (Windows: tcp).
+            transport="ipc" if os.name == "posix" else "tcp",
+            ip=str(self.job.ipc / "k") if os.name == "posix" else "127.0.0.1",
             connection_file=str(self.job.ipc / "connection.json"),
         )
         nb = nbformat.v4.new_notebook()

@@ -172,9 +172,16 @@ def test_every_kernel_run_lists_its_protections(batch: Batch) -> None:
         if report.execution is None:
             continue
         active = {p.name for p in report.execution.protections if p.active}
-        assert {"network", "filesystem", "memory", "processes", "timeouts", "output"} <= active, (
-            case
-        )
+        expected = {
+            "network",
+            "filesystem",
+            "memory",
+            "processes",
+            "timeouts",
+            "output",
+            "evaluator",
+        }
+        assert expected <= active, case
 
 
 def test_machine_is_left_clean(batch: Batch) -> None:
