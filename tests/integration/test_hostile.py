@@ -279,6 +279,9 @@ def test_endless_print_times_out_with_capped_output(batch: Batch) -> None:
     report = _report(batch, "print_loop")
     assert report.status == "timeout"
     assert _errors(report)[0] == (1, "Timeout")
+    # The interrupt reached the sandboxed kernel (interrupt_mode "message"): no kill needed.
+    assert report.execution is not None
+    assert not report.execution.kernel_died
 
 
 # --- forged results ------------------------------------------------------------------------
