@@ -345,8 +345,8 @@ def open_sandbox(limits: Limits, mounts: Mounts) -> Sandbox:
         ]
     else:
         p += [
-            Protection(name="network", active=False, detail=problem),
-            Protection(name="filesystem", active=False, detail=problem),
+            Protection(name=name, active=False, detail=problem)
+            for name in ("network", "filesystem", "tmp", "processes-isolated")
         ]
     if os.name != "posix":
         gap = f"unavailable on {sys.platform}"
