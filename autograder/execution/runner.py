@@ -9,6 +9,7 @@ the whole kernel process group gets SIGKILL.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import json
 import logging
@@ -370,6 +371,9 @@ class _Run:
                     await km.cleanup_resources()
                 if client.kc is not None:
                     client.kc.stop_channels()
+                # nbclient leaves its atexit hook behind when the kernel fails to start,
+                # and at exit that hook prints a traceback; the kernel is already gone.
+                atexit.unregister(client._cleanup_kernel)
                 # Kill, not close: the cgroups' counters say which limit was hit.
                 self.sandbox.kill()
                 log.join(timeout=5.0)

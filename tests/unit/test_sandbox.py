@@ -260,3 +260,31 @@ def test_limit_events_are_read_from_the_cgroup_counters(tmp_path: Path) -> None:
     ]
     (pids / "pids.events").write_text("max 0\n")
     assert box.events() == ["memory limit of 512 MiB reached"]
+
+
+_FAILED_START = """
+import sys
+from pathlib import Path
+from autograder.execution import runner, sandbox
+from autograder.execution.source import load_source
+
+sandbox.Sandbox.wrap = lambda self, argv: [sys.executable, "-c", "raise SystemExit(3)"]
+job = runner.JobPaths(Path(sys.argv[1]) / "job")
+script = Path(sys.argv[1]) / "s.py"
+script.write_text("x = 1\\n")
+options = runner.RunOptions(cell_timeout_s=5, total_timeout_s=30)
+print(runner.run_source(load_source(script), job, options).summary.message)
+"""
+
+
+def test_a_kernel_that_cannot_start_is_a_result_without_a_traceback(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _FAILED_START, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("could not run the kernel: ")
+    assert "Traceback" not in done.stderr
