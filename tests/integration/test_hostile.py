@@ -25,6 +25,7 @@ from autograder.results import GradeReport
 
 pytestmark = [
     pytest.mark.kernel,
+    pytest.mark.hostile,
     pytest.mark.skipif(
         bwrap_problem() is not None, reason=f"no usable bubblewrap: {bwrap_problem()}"
     ),
