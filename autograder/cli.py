@@ -33,6 +33,7 @@ from autograder.errors import (
     RubricError,
     UsageError,
 )
+from autograder.execution.limits import Limits
 from autograder.i18n import choose_language, text
 from autograder.overrides import apply_overrides, load_overrides
 from autograder.reference.cache import (
@@ -225,6 +226,13 @@ def grade(
         LangChoice | None,
         typer.Option(help="Language of --format github (default: the rubric's, then locale)."),
     ] = None,
+    memory_mb: Annotated[
+        int, typer.Option(min=256, help="Memory cap (MiB) of each kernel and its processes.")
+    ] = Limits().memory_mb,
+    sandbox: Annotated[
+        bool,
+        typer.Option(help="Run kernels under bubblewrap (no network, read-only system)."),
+    ] = True,
 ) -> None:
     """Run each submission in its own kernel, measure its model, and score it.
 
@@ -252,6 +260,7 @@ def grade(
         timeout_s=timeout,
         seed=seed,
         keep_jobs=keep_jobs,
+        limits=Limits(memory_mb=memory_mb, sandbox=sandbox),
     )
     reference_run = _reference_record(loaded, options, WorkerGrade(loaded, options), out)
     identity = run_identity(loaded, options, __version__, reference_run)

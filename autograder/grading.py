@@ -25,6 +25,8 @@ from autograder.datasets import declared
 from autograder.datasets.base import DataOptions, Splits
 from autograder.errors import EvaluationError, InvalidSubmissionError
 from autograder.evaluation import measure_model
+from autograder.evaluator import Evaluator
+from autograder.execution.limits import Limits
 from autograder.execution.runner import ExecutionRecord, JobPaths, RunOptions, run_source
 from autograder.execution.source import SourceCell, load_source
 from autograder.experiments import experiment_rows
@@ -37,6 +39,7 @@ from autograder.results import (
     GradeReport,
     LearningCurves,
     Metrics,
+    Protection,
     RubricInfo,
     SubmissionInfo,
     SubmissionStatus,
@@ -61,6 +64,9 @@ class GradeOptions(BaseModel):
     epoch_cap: int | None = Field(
         default=None, ge=1, description="At most this many epochs per fit call (quick mode)."
     )
+    limits: Limits = Field(
+        default_factory=Limits, description="Sandbox and resource limits for student code."
+    )
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,8 @@ class Prepared:
     """The reference's cached or fresh measurements, when the rubric has a reference."""
     work_files: Mapping[str, Path] = field(default_factory=dict)
     """Files copied into each submission's working dir (a declared dataset's .npz)."""
+    evaluator: Evaluator | None = None
+    """Measures models in a separate process; None measures in this one (tests, tools)."""
 
     @property
     def data_info(self) -> DataInfo:
@@ -150,9 +158,12 @@ def _measure(
         reason = chosen.save_error or "the model was never exported"
         return None, f"the model could not be exported from the kernel: {reason}"
     try:
-        measured = measure_model(
-            path, chosen.key, prepared.splits, prepared.rubric.rubric.dataset.preprocessing
-        )
+        if prepared.evaluator is not None:
+            measured = prepared.evaluator.measure(path, chosen.key)
+        else:
+            measured = measure_model(
+                path, chosen.key, prepared.splits, prepared.rubric.rubric.dataset.preprocessing
+            )
     except EvaluationError as exc:
         return None, str(exc)
     return measured, ""
@@ -244,6 +255,7 @@ def execute(submission: Submission, prepared: Prepared, job: JobPaths) -> Execut
         datasets=prepared.kernel_data,
         threads=prepared.options.threads,
         epoch_cap=prepared.options.epoch_cap,
+        limits=prepared.options.limits,
     )
     return run_source(source, job, options)
 
@@ -282,6 +294,18 @@ def score(
     checks: list[CheckResult] = run_checks(rubric, context)
     status, message = _status(record.summary)
     chosen, why = evaluated.chosen, evaluated.why
+    execution = record.summary
+    if prepared.evaluator is not None:
+        limits = prepared.evaluator.limits
+        evaluator = Protection(
+            name="evaluator",
+            active=True,
+            detail=f"models loaded (safe_mode) in a separate process: "
+            f"{limits.evaluation_memory_mb} MiB, {limits.evaluation_timeout_s:g} s per model",
+        )
+        execution = execution.model_copy(
+            update={"protections": [*execution.protections, evaluator]}
+        )
     notes = [n for n in (submission.note, why if chosen is not None else None) if n]
     curves = LearningCurves(
         student=evaluated.artifacts.history(chosen.key) if chosen else {},
@@ -296,7 +320,7 @@ def score(
             "max_score": round(sum(c.max_points for c in checks), 4),
             "checks": checks,
             "metrics": _metrics(model),
-            "execution": record.summary,
+            "execution": execution,
             "graded_model": "; ".join(notes) if notes else None,
             "layers": [layer.model_dump() for layer in model.layers] if model else [],
             "reference": reference.summary if reference else None,

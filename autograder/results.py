@@ -92,6 +92,14 @@ class SkippedCell(_Data):
     reason: str
 
 
+class Protection(_Data):
+    """One layer of the sandbox the kernel ran under, or the gap where it was unavailable."""
+
+    name: str = Field(description="network, filesystem, memory, processes, disk, timeouts, ...")
+    active: bool = Field(description="False when the layer was unavailable on this machine.")
+    detail: str = Field(description="The limit, or why the layer was unavailable.")
+
+
 class ExecutionSummary(_Data):
     duration_s: float
     errors: list[CellError] = Field(default_factory=list)
@@ -99,6 +107,9 @@ class ExecutionSummary(_Data):
     kernel_died: bool = False
     skipped_cells: list[SkippedCell] = Field(default_factory=list)
     message: str | None = Field(default=None, description="Why execution stopped, if it did.")
+    protections: list[Protection] = Field(
+        default_factory=list, description="The sandbox layers the kernel ran under."
+    )
 
 
 class ReferenceSummary(_Data):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from autograder.batch.executors import FailFn
 from autograder.batch.store import RunIdentity
+from autograder.evaluator import Evaluator, EvaluatorConfig
 from autograder.grading import GradeOptions, Prepared, grade_submission, prepare
 from autograder.reference.cache import ReferenceRecord
 from autograder.results import DataInfo, GradeReport, RubricInfo, SubmissionInfo
@@ -86,7 +87,9 @@ class WorkerGrade:
     """A picklable grade function (local threads and Dask workers alike).
 
     The first call in a process loads the grader's data and writes a fresh copy for
-    the kernels into a temporary folder (removed at exit); later calls reuse them.
+    the kernels into a temporary folder (removed at exit), and sets up the process's
+    one evaluator (models are loaded there, never in the grader); later calls reuse
+    them.
     ``reference`` travels with the task, so every worker sets relative thresholds
     from the same reference run.
     """
@@ -102,8 +105,20 @@ class WorkerGrade:
             if key not in _prepared:
                 cache = Path(tempfile.mkdtemp(prefix="autograder-data-"))
                 _remove_later(cache)
+                dataset = self.rubric.rubric.dataset
+                evaluator = Evaluator(
+                    EvaluatorConfig(
+                        dataset=dataset.name,
+                        data=self.options.data,
+                        preprocessing=dataset.preprocessing,
+                    ),
+                    self.options.limits,
+                )
+                atexit.register(evaluator.close)
                 _prepared[key] = dataclasses.replace(
-                    prepare(self.rubric, self.options, cache), reference=self.reference
+                    prepare(self.rubric, self.options, cache),
+                    reference=self.reference,
+                    evaluator=evaluator,
                 )
             return _prepared[key]
 

@@ -9,6 +9,7 @@ the whole kernel process group gets SIGKILL.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import json
 import logging
@@ -27,9 +28,13 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
+from autograder.execution.guard import Guard
+from autograder.execution.limits import Limits
+from autograder.execution.outputs import CappedLog
+from autograder.execution.sandbox import Mounts, Sandbox, open_sandbox
 from autograder.execution.source import SubmissionSource, strip_filtered_lines
 from autograder.kernel import bootstrap
-from autograder.results import CellError, ExecutionSummary, SkippedCell
+from autograder.results import CellError, ExecutionSummary, Protection, SkippedCell
 
 KERNEL_NAME = "autograder-python"
 _INTERRUPT_GRACE_S = 5.0
@@ -51,6 +56,8 @@ class RunOptions:
     """Intra-op threads for TensorFlow in the kernel; 0 lets TensorFlow decide."""
     epoch_cap: int | None = None
     """At most this many epochs per fit call (``check --quick``); None: as written."""
+    limits: Limits = field(default_factory=Limits)
+    """Sandbox, memory, process, disk and output limits."""
 
 
 @dataclass(frozen=True)
@@ -75,8 +82,13 @@ class JobPaths:
     def kernelspecs(self) -> Path:
         return self.root / "kernels"
 
+    @property
+    def ipc(self) -> Path:
+        """Connection file and ZeroMQ sockets (ipc transport: no network needed)."""
+        return self.root / "ipc"
+
     def create(self) -> None:
-        for path in (self.work, self.artifacts, self.kernelspecs / KERNEL_NAME):
+        for path in (self.work, self.artifacts, self.ipc, self.kernelspecs / KERNEL_NAME):
             path.mkdir(parents=True, exist_ok=True)
 
 
@@ -89,8 +101,14 @@ class ExecutionRecord:
     """Outputs of each executed cell (by cell index), as the kernel produced them."""
 
 
+# The grader's environment may hold tokens and paths to grading material; the kernel
+# gets only what locale, libraries and devices need.
+_PASSED_ENV = {"PATH", "LANG", "LANGUAGE", "TZ", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES"}
+_PASSED_ENV |= {"SYSTEMROOT", "TF_ENABLE_ONEDNN_OPTS", "KERAS_BACKEND"}
+
+
 def _kernel_env(options: RunOptions) -> dict[str, str]:
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k in _PASSED_ENV or k.startswith("LC_")}
     env.update(
         {
             "PYTHONHASHSEED": str(options.seed),
@@ -106,13 +124,17 @@ def _kernel_env(options: RunOptions) -> dict[str, str]:
     return env
 
 
-def _write_kernelspec(job: JobPaths) -> KernelSpecManager:
+def _write_kernelspec(job: JobPaths, sandbox: Sandbox) -> KernelSpecManager:
     # Our own spec, pinned to this interpreter, so a user's python3 kernelspec
     # (another venv, extra startup files) never decides what runs the submission.
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
     spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "argv": sandbox.wrap(argv),
         "display_name": "autograder (Python)",
         "language": "python",
+        # Inside its own session and PID namespace the kernel is out of reach of the
+        # process-group SIGINT; ipykernel interrupts itself on request instead.
+        "interrupt_mode": "message",
     }
     (job.kernelspecs / KERNEL_NAME / "kernel.json").write_text(json.dumps(spec))
     return KernelSpecManager(kernel_dirs=[str(job.kernelspecs)])
@@ -220,9 +242,19 @@ class _Run:
         self.kernel_died = False
         self.message: str | None = None
         self.deadline = time.monotonic() + options.total_timeout_s
+        self.sandbox = open_sandbox(
+            options.limits,
+            Mounts(
+                writable=[job.work, job.artifacts, job.ipc],
+                readonly=sorted(set(options.datasets.values())),
+                workdir=job.work,
+            ),
+        )
+        self.guard = Guard(options.limits, [job.work, job.artifacts])
 
     async def _kill(self, km: Any) -> None:
         _kill_process_group(km)
+        self.sandbox.kill()
         with contextlib.suppress(Exception):
             await km.shutdown_kernel(now=True)
 
@@ -237,6 +269,7 @@ class _Run:
         limit = min(self.options.cell_timeout_s, remaining)
         nb_cell = client.nb.cells[position]
         task = asyncio.ensure_future(client.async_execute_cell(nb_cell, position))
+        self.guard.watch(nb_cell.outputs, lambda: self._kill(self.km))
         done, _ = await asyncio.wait({task}, timeout=limit)
         timed_out = not done
         if timed_out:
@@ -277,6 +310,7 @@ class _Run:
                 )
             )
             return False
+        self.guard.finish_cell(nb_cell.outputs)
         outputs = [dict(o) for o in nb_cell.get("outputs", [])]
         self.outputs[cell.index] = outputs
         if not timed_out:
@@ -284,15 +318,29 @@ class _Run:
         return which == "cell" or not timed_out
 
     async def run(self) -> ExecutionRecord:
+        try:
+            return await self._run()
+        finally:
+            self.sandbox.close()
+
+    async def _run(self) -> ExecutionRecord:
         self.job.create()
-        ksm = _write_kernelspec(self.job)
-        km = self.km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm)
+        ksm = _write_kernelspec(self.job, self.sandbox)
+        km = self.km = AsyncKernelManager(
+            kernel_name=KERNEL_NAME,
+            kernel_spec_manager=ksm,
+            # ipc: sockets in the job dir, so the kernel needs no network (Windows: tcp).
+            transport="ipc" if os.name == "posix" else "tcp",
+            ip=str(self.job.ipc / "k") if os.name == "posix" else "127.0.0.1",
+            connection_file=str(self.job.ipc / "connection.json"),
+        )
         nb = nbformat.v4.new_notebook()
         nb.cells = [
             nbformat.v4.new_code_cell(strip_filtered_lines(c.source)) for c in self.source.runnable
         ]
         started = time.monotonic()
-        with _job_logger(self.job) as logger, self.job.log.open("wb") as log:
+        log = CappedLog(self.job.log, self.options.limits.log_kb * 1024)
+        with _job_logger(self.job) as logger:
             client = NotebookClient(
                 nb,
                 km=km,
@@ -304,9 +352,16 @@ class _Run:
             )
             try:
                 async with client.async_setup_kernel(
-                    env=_kernel_env(self.options), stdout=log, stderr=log
+                    env=_kernel_env(self.options), stdout=log.write_fd, stderr=log.write_fd
                 ):
-                    await self._drive(client)
+                    log.close_writer()
+                    guard = asyncio.ensure_future(self.guard.run())
+                    try:
+                        await self._drive(client)
+                    finally:
+                        guard.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await guard
             except Exception as exc:  # kernel start failure; nbclient raises assorted types
                 self.kernel_died = True
                 self.message = self.message or f"could not run the kernel: {exc}"
@@ -316,6 +371,13 @@ class _Run:
                     await km.cleanup_resources()
                 if client.kc is not None:
                     client.kc.stop_channels()
+                # nbclient leaves its atexit hook behind when the kernel fails to start,
+                # and at exit that hook prints a traceback; the kernel is already gone.
+                atexit.unregister(client._cleanup_kernel)
+                # Kill, not close: the cgroups' counters say which limit was hit.
+                self.sandbox.kill()
+                log.join(timeout=5.0)
+        self._explain_limits()
         summary = ExecutionSummary(
             duration_s=round(time.monotonic() - started, 3),
             errors=self.errors,
@@ -323,8 +385,40 @@ class _Run:
             kernel_died=self.kernel_died,
             skipped_cells=[SkippedCell(cell=i, reason=r) for i, r in self.source.skipped],
             message=self.message,
+            protections=self._protections(),
         )
         return ExecutionRecord(summary, self.job.artifacts, self.job.log, self.outputs)
+
+    def _explain_limits(self) -> None:
+        """Name the limit behind a killed kernel, so the report says more than 'died'."""
+        reasons = self.sandbox.events() + self.guard.events()
+        if reasons:
+            why = "; ".join(reasons)
+            self.message = f"{self.message} ({why})" if self.message else why.capitalize()
+
+    def _protections(self) -> list[Protection]:
+        limits = self.options.limits
+        return [
+            *self.sandbox.protections,
+            Protection(
+                name="timeouts",
+                active=True,
+                detail=f"cell {self.options.cell_timeout_s:g} s, total "
+                f"{self.options.total_timeout_s:g} s; SIGKILL of the process group"
+                + (" and cgroup" if self.sandbox.cgroups else ""),
+            ),
+            Protection(
+                name="disk",
+                active=True,
+                detail=f"{limits.disk_mb} MiB in the job dir (polled; the kernel dies past it)",
+            ),
+            Protection(
+                name="output",
+                active=True,
+                detail=f"{limits.cell_output_kb} KiB per cell, {limits.notebook_output_kb} KiB "
+                f"per notebook, {limits.log_kb} KiB of kernel log",
+            ),
+        ]
 
     async def _drive(self, client: NotebookClient) -> None:
         try:

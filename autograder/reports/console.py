@@ -318,7 +318,21 @@ def _summary(report: GradeReport) -> Table:
     execution = _execution(report)
     if execution is not None:
         grid.add_row("Execution:", execution)
+    sandbox = _protections(report)
+    if sandbox is not None:
+        grid.add_row("Sandbox:", sandbox)
     return grid
+
+
+def _protections(report: GradeReport) -> Text | None:
+    """Active layers by name; unavailable ones in red with the reason."""
+    layers = report.execution.protections if report.execution is not None else []
+    if not layers:
+        return None
+    text = Text(", ".join(p.name for p in layers if p.active))
+    for gap in (p for p in layers if not p.active):
+        text.append(f"; no {gap.name}: {_one_line(gap.detail)}", style="red")
+    return text
 
 
 def _metrics_phrase(report: GradeReport) -> str:

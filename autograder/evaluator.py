@@ -1,0 +1,213 @@
+"""Measure models in a separate, long-lived evaluator process with its own limits.
+
+Loading a student's ``.keras`` file is the last place untrusted bytes meet the
+grader: a crafted file could crash Keras, eat all memory or take forever.  So
+:func:`autograder.evaluation.measure_model` runs in a worker process, started once
+per batch (importing TensorFlow costs seconds), reused for every submission, and
+restarted after it crashes or overruns its time limit.  The worker loads the
+grader's data itself, exactly as :func:`autograder.grading.prepare` does, and
+answers one JSON line per request on a private file descriptor: nothing that
+Keras or TensorFlow print can be mistaken for an answer.
+
+Run as ``python -I -m autograder.evaluator CONFIG_JSON`` by :class:`Evaluator`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from autograder.datasets.base import DataOptions
+from autograder.errors import EvaluationError
+from autograder.execution.limits import MIB, Limits
+from autograder.measurements import ModelMeasurements
+from autograder.rubric.models import Preprocessing
+
+_STARTUP_TIMEOUT_S = 600.0
+_MAX_REPLY_BYTES = 16 * MIB
+
+
+class EvaluatorConfig(BaseModel):
+    """What the worker needs to rebuild the grader's data on its own."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    dataset: str = Field(description="Dataset name, e.g. fashion_mnist.")
+    data: DataOptions = Field(description="Source and fraction, as for the batch.")
+    preprocessing: Preprocessing = Field(description="The rubric's preprocessing.")
+
+
+class Evaluator:
+    """A worker process that measures models; one per batch, restarted when it fails."""
+
+    def __init__(self, config: EvaluatorConfig, limits: Limits, log: Path | None = None) -> None:
+        self.config = config
+        self.limits = limits
+        self.log = log
+        self.restarts = 0
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._reply_fd = -1
+        self._buffer = b""
+        # Batch workers are threads sharing one evaluator: one request at a time.
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Evaluator:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- lifecycle -----------------------------------------------------------------
+
+    def _start(self) -> None:
+        read_fd, write_fd = os.pipe()
+        confine = {"rlimits": {"DATA": self.limits.evaluation_memory_mb * MIB, "CORE": 0}}
+        argv = [sys.executable, "-I", "-m", "autograder.execution.confine", json.dumps(confine)]
+        argv += ["--", sys.executable, "-I", "-m", "autograder.evaluator"]
+        argv += [self.config.model_dump_json(), str(write_fd)]
+        sink = self.log.open("ab") if self.log is not None else subprocess.DEVNULL
+        try:
+            self._proc = subprocess.Popen(
+                argv,
+                stdin=subprocess.PIPE,
+                stdout=sink,
+                stderr=sink,
+                pass_fds=(write_fd,),
+                start_new_session=True,  # its own process group: one killpg ends it all
+            )
+        finally:
+            os.close(write_fd)
+            if not isinstance(sink, int):
+                sink.close()
+        self._reply_fd = read_fd
+        self._buffer = b""
+        reply = self._read(_STARTUP_TIMEOUT_S, "starting")
+        if reply.get("ready") is not True:
+            self._kill()
+            raise EvaluationError(f"the evaluator could not start: {reply.get('error')}")
+
+    def _kill(self) -> None:
+        if self._proc is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._proc.wait(timeout=10)
+            if self._proc.stdin is not None:
+                with contextlib.suppress(OSError):  # a dead reader: the pipe is broken
+                    self._proc.stdin.close()
+            self._proc = None
+        if self._reply_fd >= 0:
+            os.close(self._reply_fd)
+            self._reply_fd = -1
+
+    def close(self) -> None:
+        """Stop the worker (SIGKILL: it holds no state worth a clean exit)."""
+        self._kill()
+
+    # --- requests --------------------------------------------------------------------
+
+    def _read(self, timeout: float, doing: str) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self._kill()
+                self.restarts += 1
+                raise EvaluationError(
+                    f"the evaluator took longer than {timeout:g} s {doing}; it was killed"
+                )
+            ready, _, _ = select.select([self._reply_fd], [], [], remaining)
+            if not ready:
+                continue
+            chunk = os.read(self._reply_fd, 65536)
+            if not chunk or len(self._buffer) > _MAX_REPLY_BYTES:
+                code = self._proc.poll() if self._proc is not None else None
+                self._kill()
+                self.restarts += 1
+                how = f"signal {-code}" if code is not None and code < 0 else f"code {code}"
+                raise EvaluationError(f"the evaluator crashed {doing} (exit {how})")
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        reply: dict[str, Any] = json.loads(line)
+        return reply
+
+    def measure(self, path: Path, key: str) -> ModelMeasurements:
+        """Measure one exported model; raises EvaluationError (the worker survives or restarts)."""
+        with self._lock:
+            return self._measure(path, key)
+
+    def _measure(self, path: Path, key: str) -> ModelMeasurements:
+        if self._proc is None:
+            self._start()
+        assert self._proc is not None
+        assert self._proc.stdin is not None
+        try:
+            self._proc.stdin.write(json.dumps({"path": str(path), "key": key}).encode() + b"\n")
+            self._proc.stdin.flush()
+        except OSError as exc:  # the worker died between requests
+            self._kill()
+            self.restarts += 1
+            raise EvaluationError(f"the evaluator was not running ({exc})") from exc
+        reply = self._read(self.limits.evaluation_timeout_s, f"measuring {path.name}")
+        if "error" in reply:
+            raise EvaluationError(str(reply["error"]))
+        return ModelMeasurements.model_validate(reply["measured"])
+
+
+# --- the worker side -----------------------------------------------------------------
+
+
+def serve(config: EvaluatorConfig, reply_fd: int) -> None:
+    """Answer one JSON line on ``reply_fd`` per request line on stdin."""
+    # Library chatter on fd 1 must never be mixed with answers: those use reply_fd.
+    os.dup2(2, 1)
+    replies = os.fdopen(reply_fd, "wb", buffering=0)
+
+    def answer(payload: dict[str, Any]) -> None:
+        replies.write(json.dumps(payload).encode() + b"\n")
+
+    try:
+        from autograder import datasets  # noqa: PLC0415  # after fd 1 is redirected
+        from autograder.evaluation import measure_model  # noqa: PLC0415
+
+        splits = datasets.load_splits(config.dataset, config.data)
+        import tensorflow as tf  # noqa: PLC0415  # start-up cost paid before "ready"
+
+        tf.get_logger().setLevel("ERROR")
+    except Exception as exc:  # reported to the grader, which names it in its error
+        answer({"ready": False, "error": f"{type(exc).__name__}: {exc}"})
+        return
+    answer({"ready": True})
+    for line in sys.stdin.buffer:
+        request = json.loads(line)
+        try:
+            measured = measure_model(
+                Path(request["path"]), str(request["key"]), splits, config.preprocessing
+            )
+        except EvaluationError as exc:
+            answer({"error": str(exc)})
+        except Exception as exc:  # untrusted file: any failure is a message, not a crash
+            answer({"error": f"{Path(request['path']).name}: {type(exc).__name__}: {exc}"})
+        else:
+            answer({"measured": measured.model_dump(mode="json")})
+
+
+if __name__ == "__main__":
+    serve(EvaluatorConfig.model_validate_json(sys.argv[1]), int(sys.argv[2]))

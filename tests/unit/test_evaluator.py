@@ -1,0 +1,48 @@
+"""The evaluator process: same numbers as in-process, failures contained, restarts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from autograder import datasets
+from autograder.datasets.base import DataOptions
+from autograder.errors import EvaluationError
+from autograder.evaluation import measure_model
+from autograder.evaluator import Evaluator, EvaluatorConfig
+from autograder.execution.limits import Limits
+from autograder.rubric.models import Preprocessing
+
+DATA = DataOptions(source="synthetic", fraction=0.02)
+CONFIG = EvaluatorConfig(dataset="fashion_mnist", data=DATA, preprocessing=Preprocessing())
+
+
+def test_a_worker_that_cannot_start_is_a_clear_error() -> None:
+    bad = CONFIG.model_copy(update={"dataset": "imagenet"})
+    with Evaluator(bad, Limits()) as evaluator, pytest.raises(EvaluationError) as caught:
+        evaluator.measure(Path("nothing.keras"), "m0")
+    assert str(caught.value).startswith("the evaluator could not start: ")
+    assert "imagenet" in str(caught.value)
+
+
+# Slow rather than kernel-bound: each worker start imports TensorFlow (twice here).
+@pytest.mark.kernel
+def test_worker_measures_like_the_grader_and_survives_bad_files(saved_models) -> None:
+    splits = datasets.load_splits("fashion_mnist", DATA)
+    here = measure_model(saved_models["softmax"], "m0", splits, Preprocessing())
+    with Evaluator(CONFIG, Limits()) as evaluator:
+        there = evaluator.measure(saved_models["softmax"], "m0")
+        pid = evaluator._proc.pid if evaluator._proc else None
+        with pytest.raises(EvaluationError, match=r"not a readable \.keras file"):
+            evaluator.measure(saved_models["garbage"], "m0")
+        with pytest.raises(EvaluationError, match="Lambda layer"):
+            evaluator.measure(saved_models["lambda"], "m0")
+        assert evaluator._proc is not None
+        assert evaluator._proc.pid == pid  # refusals do not cost a restart
+    assert there == here
+    with Evaluator(CONFIG, Limits(evaluation_timeout_s=0.001)) as hurried:
+        with pytest.raises(EvaluationError, match=r"took longer than 0\.001 s"):
+            hurried.measure(saved_models["softmax"], "m0")
+        assert hurried.restarts == 1
+        assert hurried._proc is None  # killed; the next request starts a fresh worker
