@@ -314,7 +314,7 @@ print(class_names[np.argmax(predictions_single[0])])
 @@ md
 ## Variantes (no calificadas)
 
-Las preguntas 3 y 4 piden comparar la diferencia entre entrenamiento y prueba con 500
+Las preguntas 3 y 4 piden comparar el sobreajuste (exactitud de entrenamiento menos la de prueba) con 500
 neuronas ocultas, con tres capas de 500 y con 20 épocas. Esta celda lleva la etiqueta
 `skip-grading`: el calificador no la ejecuta y `model` sigue siendo el modelo del
 tutorial.
@@ -345,8 +345,8 @@ for name, (hidden, epochs) in variants.items():
 @@ md
 ## Respuestas esperadas (guía para el docente)
 
-1. **Entrenamiento frente a prueba.** El modelo ajusta sus pesos sobre los datos de
-   entrenamiento; los de prueba no los ha visto, así que la exactitud suele ser algo
+1. **Diferencia entre entrenamiento y prueba.** El modelo ajusta sus pesos sobre los datos de
+   entrenamiento; los de prueba son datos no vistos, así que la exactitud suele ser algo
    menor y la pérdida algo mayor (sobreajuste). La pérdida mide también la confianza de
    cada predicción, no solo si acierta, por eso las dos métricas no se mueven igual.
 2. **Imágenes mal clasificadas.** Clases parecidas en 28x28 y escala de grises (Shirt,

@@ -123,11 +123,19 @@ def test_question_needs_a_tag_or_a_pattern() -> None:
         Question(id="q9")
 
 
-@pytest.mark.parametrize("name", ["correct", "logits"])
-def test_fashion_mnist_examples_answer_all_five_questions(name: str, build: Any) -> None:
+@pytest.mark.parametrize(
+    "notebook",
+    [
+        "submissions/fashion-mnist/correct.ipynb",
+        "submissions/fashion-mnist/logits.ipynb",
+        # The reference must earn full marks against its own rubric.
+        "exercises/fashion-mnist/reference.ipynb",
+    ],
+)
+def test_fashion_mnist_examples_answer_all_five_questions(notebook: str, build: Any) -> None:
     rubric = load_rubric(ROOT / "rubrics" / "fashion-mnist.yaml").rubric
     (check,) = [c for c in rubric.checks if isinstance(c, AnswersCheck)]
-    cells = load_source(ROOT / "submissions" / "fashion-mnist" / f"{name}.ipynb").cells
+    cells = load_source(ROOT / notebook).cells
     base = build.context(None)
     ctx = CheckContext(
         rubric=rubric,
