@@ -260,11 +260,12 @@ class Sandbox:
             args += ["--ro-bind-try", f"/etc/{item}", f"/etc/{item}"]
         for path in _EXTRA_RO:
             args += ["--ro-bind-try", path, path]
-        for prefix in python_roots():
-            args += ["--ro-bind", prefix, prefix]
         args += ["--proc", "/proc", "--dev", "/dev"]
         args += ["--size", str(self.limits.tmp_mb * MIB), "--tmpfs", "/tmp"]
         args += ["--size", str(self.limits.shm_mb * MIB), "--tmpfs", "/dev/shm"]
+        # After the tmpfs mounts: a checkout (and its .venv) under /tmp must stay visible.
+        for prefix in python_roots():
+            args += ["--ro-bind", prefix, prefix]
         for rw in self.mounts.writable:
             args += ["--bind", str(rw), str(rw)]
         for ro in self.mounts.readonly:
