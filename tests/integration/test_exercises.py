@@ -1,11 +1,8 @@
 """The three lab exercises end to end on real kernels: each correct example gets full
 marks on the synthetic data, with the reference retrained where thresholds follow it.
 
-Kernel runs are the expensive part of the suite, so this module runs five: the CIFAR-10
-and Lab 2 references and correct notebooks, and the toy script (the only path that
-serves a declared dataset). The broken examples' verdicts (not_trained 6/10,
-no_extension 4/8, sigmoid16 5/8, no_cnn 9/12, widths_only 2/12) follow from checks that
-the unit tests pin down; `autograder grade submissions/<exercise>` shows them.
+Each broken example must lose exactly the points its flaw costs, no more: the tests
+name the checks that fail and the score that is left.
 """
 
 from __future__ import annotations
@@ -44,17 +41,20 @@ def _grade(
 
 @pytest.fixture(scope="module")
 def cifar(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GradeReport]:
-    return _grade("cifar10-mlp", ["correct"], 0.02, tmp_path_factory.mktemp("c"))
+    names = ["correct", "wide64", "not_trained"]
+    return _grade("cifar10-mlp", names, 0.02, tmp_path_factory.mktemp("c"))
 
 
 @pytest.fixture(scope="module")
 def toy(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GradeReport]:
-    return _grade("toy-dense", ["correct"], 1.0, tmp_path_factory.mktemp("t"))
+    names = ["correct", "no_extension", "sigmoid16"]
+    return _grade("toy-dense", names, 1.0, tmp_path_factory.mktemp("t"))
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GradeReport]:
-    return _grade("mnist-experiments", ["correct"], 0.01, tmp_path_factory.mktemp("l"))
+    names = ["correct", "no_cnn", "widths_only"]
+    return _grade("mnist-experiments", names, 0.01, tmp_path_factory.mktemp("l"))
 
 
 def test_cifar_correct_gets_full_marks_with_params_and_gap(cifar: dict[str, GradeReport]) -> None:
@@ -102,3 +102,35 @@ def test_lab_correct_gets_full_marks_and_every_width_in_its_table(
     assert requirement["min_val_accuracy"]["rule"] == {"reference": -0.05}
     assert requirement["models"] == [cnn.model]
     assert all(row.training_s is not None and row.training_s > 0 for row in report.experiments)
+
+
+def _lost(report: GradeReport) -> dict[str, float]:
+    """Points lost per check (only the checks that lost some)."""
+    return {
+        c.id: round(c.max_points - c.points, 4) for c in report.checks if c.points < c.max_points
+    }
+
+
+@pytest.mark.parametrize(
+    ("exercise", "name", "score", "failed"),
+    [
+        ("cifar", "wide64", 7, {"architecture", "parameters"}),
+        ("cifar", "not_trained", 6, {"training", "test-accuracy"}),
+        ("toy", "no_extension", 4, None),
+        ("toy", "sigmoid16", 5, None),
+        ("lab", "no_cnn", 9, None),
+        ("lab", "widths_only", 2, None),
+    ],
+)
+def test_broken_examples_lose_exactly_their_flaws_points(
+    request: pytest.FixtureRequest,
+    exercise: str,
+    name: str,
+    score: float,
+    failed: set[str] | None,
+) -> None:
+    report: GradeReport = request.getfixturevalue(exercise)[name]
+    assert report.status == "graded", report.message
+    assert report.score == pytest.approx(score), _lost(report)
+    if failed is not None:
+        assert set(_lost(report)) == failed
