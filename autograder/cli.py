@@ -88,6 +88,14 @@ class DataChoice(str, Enum):
     synthetic = "synthetic"
 
 
+# Options several commands share, declared once so their help never drifts apart.
+RubricOption = Annotated[Path, typer.Option("--rubric", "-r", help="The rubric YAML file.")]
+DataOption = Annotated[
+    DataChoice, typer.Option(help="real: Keras' dataset cache; synthetic: offline stand-ins.")
+]
+SeedOption = Annotated[int, typer.Option(help="Seed for Python, NumPy and Keras.")]
+
+
 class ExecutorChoice(str, Enum):
     """--executor values."""
 
@@ -156,11 +164,8 @@ def grade(
     path: Annotated[
         Path, typer.Argument(help="A notebook/script, or a folder of them (one per student).")
     ],
-    rubric: Annotated[Path, typer.Option("--rubric", "-r", help="The rubric YAML file.")],
-    data: Annotated[
-        DataChoice,
-        typer.Option(help="real: Keras' dataset cache; synthetic: offline stand-ins."),
-    ] = DataChoice.real,
+    rubric: RubricOption,
+    data: DataOption = DataChoice.real,
     fraction: Annotated[
         float,
         typer.Option(min=0.0001, max=1.0, help="Grade on this fraction of each data split."),
@@ -172,7 +177,7 @@ def grade(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Where result.json files are written.")
     ] = Path("grading-results"),
-    seed: Annotated[int, typer.Option(help="Seed for Python, NumPy and Keras.")] = 0,
+    seed: SeedOption = 0,
     keep_jobs: Annotated[
         bool, typer.Option(help="Keep each submission's scratch dir (for debugging).")
     ] = False,
@@ -372,16 +377,13 @@ def _attach_reference(prepared: Prepared) -> Prepared:
 
 @app.command()
 def reference(
-    rubric: Annotated[Path, typer.Option("--rubric", "-r", help="The rubric YAML file.")],
-    data: Annotated[
-        DataChoice,
-        typer.Option(help="real: Keras' dataset cache; synthetic: offline stand-ins."),
-    ] = DataChoice.real,
+    rubric: RubricOption,
+    data: DataOption = DataChoice.real,
     fraction: Annotated[
         float,
         typer.Option(min=0.0001, max=1.0, help="Train and measure on this fraction of the data."),
     ] = 1.0,
-    seed: Annotated[int, typer.Option(help="Seed for Python, NumPy and Keras.")] = 0,
+    seed: SeedOption = 0,
     timeout: Annotated[
         float | None,
         typer.Option(min=1.0, help="Seconds the reference may run (default: the rubric's)."),
@@ -435,7 +437,7 @@ def check(
         float | None,
         typer.Option(min=1.0, help="Seconds the notebook may run (default: the rubric's)."),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed for Python, NumPy and Keras.")] = 0,
+    seed: SeedOption = 0,
     html: Annotated[
         Path | None, typer.Option(help="Also write the feedback as a self-contained HTML file.")
     ] = None,

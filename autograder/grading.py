@@ -177,7 +177,8 @@ def _status(summary: ExecutionSummary) -> tuple[SubmissionStatus, str | None]:
     return "graded", None
 
 
-def _metrics(model: ModelMeasurements | None) -> Metrics:
+def metrics_of(model: ModelMeasurements | None) -> Metrics:
+    """The result's metrics block; every field null when nothing was measured."""
     if model is None:
         return Metrics()
     return Metrics(
@@ -319,7 +320,7 @@ def score(
             "score": round(sum(c.points for c in checks), 4),
             "max_score": round(sum(c.max_points for c in checks), 4),
             "checks": checks,
-            "metrics": _metrics(model),
+            "metrics": metrics_of(model),
             "execution": execution,
             "graded_model": "; ".join(notes) if notes else None,
             "layers": [layer.model_dump() for layer in model.layers] if model else [],

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from autograder.errors import InvalidSubmissionError, ReferenceSolutionError
 from autograder.execution.runner import JobPaths
-from autograder.grading import Prepared, evaluate, execute, score
+from autograder.grading import Prepared, evaluate, execute, metrics_of, score
 from autograder.reference.cache import (
     ReferenceOutcome,
     ReferenceRecord,
@@ -44,13 +44,7 @@ def train_reference(prepared: Prepared, directory: Path | None = None) -> Refere
         if model is None:
             raise ReferenceSolutionError(f"{path}: no model to measure: {evaluated.failure}")
         summary = ReferenceSummary(
-            test_accuracy=model.test_accuracy,
-            test_loss=model.test_loss,
-            train_accuracy=model.train_accuracy,
-            train_loss=model.train_loss,
-            overfitting_gap=model.overfitting_gap,
-            trainable_params=model.trainable_params,
-            total_params=model.total_params,
+            **metrics_of(model).model_dump(),
             weights_sha256=model.weights_sha256,
             duration_s=record.summary.duration_s,
             cache_key=key.digest(),
