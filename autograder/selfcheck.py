@@ -27,9 +27,10 @@ from autograder.submissions import discover
 QUICK_FRACTION = 0.02
 """--quick trains on 2% of each split: 1,200 Fashion-MNIST images, seconds per epoch."""
 QUICK_EPOCHS = 1
-DECIDED_IN_QUICK = frozenset({"architecture", "parameters", "compile"})
+DECIDED_IN_QUICK = frozenset({"architecture", "parameters", "compile", "answers"})
 """Check kinds whose verdict does not depend on how long or on how much data the model
-trained. Every other kind (also kinds added later) is skipped in quick mode."""
+trained (written answers are read from the notebook itself). Every other kind (also
+kinds added later) is skipped in quick mode."""
 FAILING = frozenset({"fail", "error"})
 
 

@@ -83,8 +83,9 @@ def test_apply_quick_skips_undecidable_kinds_and_rescores(build) -> None:  # typ
             assert check.status == "skipped"
             assert check.message_id == "check.quick_skipped"
             assert check.max_points == 0
-    assert quick.max_score == pytest.approx(4)  # architecture 2 + parameters 1 + compile 1
-    assert quick.score == pytest.approx(4)
+    # architecture 2 + parameters 1 + compile 1 + answers 2 (read from the notebook text)
+    assert quick.max_score == pytest.approx(6)
+    assert quick.score == pytest.approx(6)
     assert required_failures(quick, fashion_rubric()) == []
 
 
