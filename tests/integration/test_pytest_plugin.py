@@ -34,11 +34,12 @@ def test_one_item_per_check_with_pass_fail_and_skip(pytester: pytest.Pytester) -
         "-rA",
         str(NOTEBOOK),
     )
-    # Quick mode decides the structure: compile passes, the wrong layers fail, the rest skip.
+    # Quick mode decides the structure and the written answers: compile passes, the wrong
+    # layers fail, the unanswered questions fail (this hand-in has none), the rest skip.
     checks = load_rubric(RUBRIC).rubric.checks
     undecided = [c for c in checks if c.kind not in DECIDED_IN_QUICK]
     assert len(undecided) >= 3
-    result.assert_outcomes(passed=1, failed=2, skipped=len(undecided))
+    result.assert_outcomes(passed=1, failed=3, skipped=len(undecided))
     result.stdout.fnmatch_lines(
         [
             "*architecture: fail (0/2): layer 2: expected Dense(128, relu), found Dense(500, relu)",
