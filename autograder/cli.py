@@ -56,7 +56,7 @@ from autograder.submissions import discover
 
 if TYPE_CHECKING:
     from autograder.batch.grader import WorkerGrade
-    from autograder.grading import GradeOptions, Prepared
+    from autograder.grading.pipeline import GradeOptions, Prepared
 
 # The grading pipeline (nbclient, jupyter_client, zmq) is imported inside the commands
 # that run kernels: `reference` on a warm cache, `rubric` and `schema` must answer fast.
@@ -251,7 +251,7 @@ def grade(
         failure_fn,
         run_identity,
     )
-    from autograder.grading import GradeOptions  # noqa: PLC0415
+    from autograder.grading.pipeline import GradeOptions  # noqa: PLC0415
 
     loaded = load_rubric(rubric)
     chosen = parse_formats(formats or ["console"])
@@ -402,7 +402,7 @@ def reference(
     # A warm cache answers without TensorFlow, the dataset or nbclient: all cost seconds.
     outcome = None if force else lookup(loaded, data_options, seed)
     if outcome is None:
-        from autograder.grading import GradeOptions, prepare  # noqa: PLC0415  # see top
+        from autograder.grading.pipeline import GradeOptions, prepare  # noqa: PLC0415  # see top
 
         options = GradeOptions(data=data_options, timeout_s=timeout, seed=seed)
         log = cache_dir() / "grader.log"
@@ -450,7 +450,7 @@ def check(
 
     Exits 1 when a required check fails, so it also works as a CI step.
     """
-    from autograder.grading import GradeOptions  # noqa: PLC0415  # see top
+    from autograder.grading.pipeline import GradeOptions  # noqa: PLC0415  # see top
     from autograder.selfcheck import (  # noqa: PLC0415  # see top
         SelfCheckOptions,
         find_rubric,

@@ -24,7 +24,7 @@ import pytest
 from autograder.results import CheckResult, GradeReport
 
 if TYPE_CHECKING:
-    from autograder.grading import Prepared
+    from autograder.grading.pipeline import Prepared
 
 _FAILING = ("fail", "error", "partial")
 
@@ -147,7 +147,7 @@ def _rubric(config: pytest.Config) -> Any:
 def _grade(config: pytest.Config, notebook: Path) -> GradeReport:
     # Imported here: pytest loads this plugin in every session, most never grade.
     from autograder.datasets.base import DataOptions  # noqa: PLC0415
-    from autograder.grading import GradeOptions  # noqa: PLC0415
+    from autograder.grading.pipeline import GradeOptions  # noqa: PLC0415
     from autograder.selfcheck import SelfCheckOptions, run_self_check  # noqa: PLC0415
 
     fraction = float(config.getoption("autograder_fraction"))

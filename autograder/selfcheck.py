@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from autograder.errors import UsageError
-from autograder.grading import GradeOptions, Prepared, grade_submission, prepare
+from autograder.grading.pipeline import GradeOptions, Prepared, grade_submission, prepare
 from autograder.i18n import say
 from autograder.results import CheckResult, GradeReport
 from autograder.rubric import LoadedRubric

@@ -21,11 +21,11 @@ import time
 from pathlib import Path
 
 from autograder.datasets.base import DataOptions
-from autograder.evaluator import Evaluator, EvaluatorConfig
 from autograder.execution.limits import Limits
 from autograder.execution.runner import JobPaths, RunOptions, run_source
 from autograder.execution.sandbox import bwrap_problem
 from autograder.execution.source import load_source
+from autograder.measure.evaluator import Evaluator, EvaluatorConfig
 from autograder.rubric.models import Preprocessing
 
 CONFIG = EvaluatorConfig(

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from autograder.batch.executors import FailFn
 from autograder.batch.store import RunIdentity
-from autograder.evaluator import Evaluator, EvaluatorConfig
-from autograder.grading import GradeOptions, Prepared, grade_submission, prepare
+from autograder.grading.pipeline import GradeOptions, Prepared, grade_submission, prepare
+from autograder.measure.evaluator import Evaluator, EvaluatorConfig
 from autograder.reference.cache import ReferenceRecord
 from autograder.results import DataInfo, GradeReport, RubricInfo, SubmissionInfo
 from autograder.rubric import LoadedRubric

@@ -18,6 +18,7 @@ from autograder.checks.training import check_training
 from autograder.i18n import say
 from autograder.results import CheckResult
 from autograder.rubric.models import Rubric
+from autograder.text import one_line
 
 CheckFn = Callable[[Any, CheckContext], CheckResult]
 
@@ -53,7 +54,7 @@ def run_checks(rubric: Rubric, ctx: CheckContext) -> list[CheckResult]:
         try:
             results.append(fn(check, ctx))
         except Exception as exc:  # a grader bug in one check becomes that check's result
-            error = _one_line(exc)
+            error = one_line(exc)
             results.append(
                 result(
                     check,
@@ -63,8 +64,3 @@ def run_checks(rubric: Rubric, ctx: CheckContext) -> list[CheckResult]:
                 )
             )
     return results
-
-
-def _one_line(exc: Exception) -> str:
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from autograder.errors import InvalidSubmissionError, ReferenceSolutionError
 from autograder.execution.runner import JobPaths
-from autograder.grading import Prepared, evaluate, execute, metrics_of, score
+from autograder.grading.pipeline import Prepared, evaluate, execute, metrics_of, score
 from autograder.reference.cache import (
     ReferenceOutcome,
     ReferenceRecord,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from autograder.datasets.base import DataOptions
-from autograder.grading import GradeOptions, grade_submission, prepare
+from autograder.grading.pipeline import GradeOptions, grade_submission, prepare
 from autograder.reference.train import train_reference
 from autograder.results import GradeReport
 from autograder.rubric import load_rubric

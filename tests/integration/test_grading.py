@@ -11,7 +11,7 @@ import pytest
 
 from autograder.cli import main
 from autograder.datasets.base import DataOptions
-from autograder.grading import GradeOptions, Prepared, grade_submission, prepare
+from autograder.grading.pipeline import GradeOptions, Prepared, grade_submission, prepare
 from autograder.reference.train import train_reference
 from autograder.results import GradeReport
 from autograder.rubric import load_rubric

@@ -9,7 +9,7 @@ from autograder.checks.base import CheckContext
 from autograder.checks.registry import run_checks
 from autograder.classification import classification
 from autograder.execution.source import load_source
-from autograder.measurements import ModelMeasurements
+from autograder.measure.facts import ModelMeasurements
 from autograder.results import (
     DataInfo,
     GradeReport,

@@ -9,8 +9,7 @@ import pytest
 
 from autograder.artifacts import RecordedCall
 from autograder.checks.base import CheckContext
-from autograder.checks.experiments import check_experiments
-from autograder.experiments import validation_start
+from autograder.checks.experiments import check_experiments, validation_start
 from autograder.results import ExperimentRow, ReferenceSummary
 from autograder.rubric.models import ExperimentsCheck, ExperimentSpec, Range, ReferenceBound
 

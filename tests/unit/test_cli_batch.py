@@ -12,7 +12,7 @@ from batch_fakes import report_for
 from autograder import cli
 from autograder.batch import grader
 from autograder.cli import main
-from autograder.grading import Prepared
+from autograder.grading.pipeline import Prepared
 from autograder.submissions import Submission
 
 ROOT = Path(__file__).resolve().parents[2]

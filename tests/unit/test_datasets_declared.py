@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from autograder.datasets.base import DataOptions
 from autograder.datasets.declared import fingerprint, generate
-from autograder.grading import GradeOptions, prepare
+from autograder.grading.pipeline import GradeOptions, prepare
 from autograder.rubric import load_rubric
 from autograder.rubric.models import DatasetSpec, DeclaredDataset
 

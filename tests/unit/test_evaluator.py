@@ -9,9 +9,9 @@ import pytest
 from autograder import datasets
 from autograder.datasets.base import DataOptions
 from autograder.errors import EvaluationError
-from autograder.evaluation import measure_model
-from autograder.evaluator import Evaluator, EvaluatorConfig
 from autograder.execution.limits import Limits
+from autograder.measure.evaluator import Evaluator, EvaluatorConfig
+from autograder.measure.keras_model import measure_model
 from autograder.rubric.models import Preprocessing
 
 DATA = DataOptions(source="synthetic", fraction=0.02)

@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import grading
 from autograder.artifacts import Artifacts, ExportedModel
 from autograder.datasets.base import DataOptions, Splits
 from autograder.execution.runner import JobPaths
-from autograder.grading import GradeOptions, Prepared, grade_submission, select_model
+from autograder.grading import pipeline as grading
+from autograder.grading.pipeline import GradeOptions, Prepared, grade_submission, select_model
 from autograder.rubric import load_rubric
 from autograder.submissions import Submission
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 import warnings
 import zipfile
 from collections import deque
@@ -27,8 +26,9 @@ import numpy.typing as npt
 from autograder.classification import confusion_matrix
 from autograder.datasets.base import Splits
 from autograder.errors import EvaluationError
-from autograder.measurements import CompileInfo, LayerInfo, ModelMeasurements, OutputKind
+from autograder.measure.facts import CompileInfo, LayerInfo, ModelMeasurements, OutputKind
 from autograder.rubric.models import Preprocessing
+from autograder.text import snake_case
 
 BATCH_SIZE = 1024
 _MAX_CONFIG_BYTES = 64 * 1024 * 1024
@@ -47,11 +47,6 @@ PROBABILITY_ACTIVATIONS = {"softmax", "sigmoid"}
 # tutorial's `activation=tf.nn.softmax` is saved as "softmax_v2") and cannot reload by
 # itself; each is swapped for the Keras activation that computes the same thing.
 _TF_FUNCTIONS = {"softmax_v2": "softmax", "log_softmax_v2": "log_softmax", "swish": "silu"}
-
-
-def snake_case(name: str) -> str:
-    """``SparseCategoricalCrossentropy`` -> ``sparse_categorical_crossentropy``; KL stays kl."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
 
 
 def canonical_loss(name: str) -> str:

@@ -18,24 +18,25 @@ from pydantic import BaseModel, ConfigDict, Field
 from autograder import datasets
 from autograder.artifacts import Artifacts, ExportedModel, read_artifacts
 from autograder.checks.base import CheckContext
+from autograder.checks.claims import find_claims
+from autograder.checks.experiments import experiment_row, validation_start
 from autograder.checks.registry import run_checks
-from autograder.claims import find_claims
 from autograder.classification import Classification, classification
 from autograder.datasets import declared
 from autograder.datasets.base import DataOptions, Splits
 from autograder.errors import EvaluationError, InvalidSubmissionError
-from autograder.evaluation import measure_model
-from autograder.evaluator import Evaluator
 from autograder.execution.limits import Limits
 from autograder.execution.runner import ExecutionRecord, JobPaths, RunOptions, run_source
 from autograder.execution.source import SourceCell, load_source
-from autograder.experiments import experiment_rows
-from autograder.measurements import ModelMeasurements
+from autograder.measure.evaluator import Evaluator
+from autograder.measure.facts import ModelMeasurements
+from autograder.measure.keras_model import measure_model
 from autograder.reference.cache import ReferenceRecord
 from autograder.results import (
     CheckResult,
     DataInfo,
     ExecutionSummary,
+    ExperimentRow,
     GradeReport,
     LearningCurves,
     Metrics,
@@ -45,7 +46,7 @@ from autograder.results import (
     SubmissionStatus,
 )
 from autograder.rubric import LoadedRubric
-from autograder.rubric.models import DatasetSpec
+from autograder.rubric.models import DatasetSpec, Preprocessing
 from autograder.submissions import Submission
 
 
@@ -330,6 +331,30 @@ def score(
             "experiments": experiments,
         }
     )
+
+
+def experiment_rows(
+    artifacts: Artifacts, splits: Splits, preprocessing: Preprocessing
+) -> list[ExperimentRow]:
+    rows = []
+    for model in artifacts.models:
+        fits = artifacts.calls_for(model.key, "fit")
+        if not (model.fitted and fits):
+            continue
+        path = artifacts.model_path(model)
+        measured: ModelMeasurements | str
+        if path is None:
+            measured = (
+                f"could not be exported: {model.save_error or 'the model was never exported'}"
+            )
+        else:
+            val_from = validation_start(fits[-1], len(splits.x_train))
+            try:
+                measured = measure_model(path, model.key, splits, preprocessing, val_from=val_from)
+            except EvaluationError as exc:
+                measured = str(exc)
+        rows.append(experiment_row(model, fits, measured))
+    return rows
 
 
 def _cells(submission: Submission) -> tuple[SourceCell, ...]:

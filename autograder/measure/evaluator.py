@@ -2,14 +2,14 @@
 
 Loading a student's ``.keras`` file is the last place untrusted bytes meet the
 grader: a crafted file could crash Keras, eat all memory or take forever.  So
-:func:`autograder.evaluation.measure_model` runs in a worker process, started once
+:func:`autograder.measure.keras_model.measure_model` runs in a worker process, started once
 per batch (importing TensorFlow costs seconds), reused for every submission, and
 restarted after it crashes or overruns its time limit.  The worker loads the
-grader's data itself, exactly as :func:`autograder.grading.prepare` does, and
+grader's data itself, exactly as :func:`autograder.grading.pipeline.prepare` does, and
 answers one JSON line per request on a private file descriptor: nothing that
 Keras or TensorFlow print can be mistaken for an answer.
 
-Run as ``python -I -m autograder.evaluator CONFIG_JSON`` by :class:`Evaluator`.
+Run as ``python -I -m autograder.measure.evaluator CONFIG_JSON`` by :class:`Evaluator`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from autograder.datasets.base import DataOptions
 from autograder.errors import EvaluationError
 from autograder.execution.limits import MIB, Limits
-from autograder.measurements import ModelMeasurements
+from autograder.measure.facts import ModelMeasurements
 from autograder.rubric.models import Preprocessing
 
 _STARTUP_TIMEOUT_S = 600.0
@@ -80,7 +80,7 @@ class Evaluator:
         read_fd, write_fd = os.pipe()
         confine = {"rlimits": {"DATA": self.limits.evaluation_memory_mb * MIB, "CORE": 0}}
         argv = [sys.executable, "-I", "-m", "autograder.execution.confine", json.dumps(confine)]
-        argv += ["--", sys.executable, "-I", "-m", "autograder.evaluator"]
+        argv += ["--", sys.executable, "-I", "-m", "autograder.measure.evaluator"]
         argv += [self.config.model_dump_json(), str(write_fd)]
         sink = self.log.open("ab") if self.log is not None else subprocess.DEVNULL
         try:
@@ -185,7 +185,7 @@ def serve(config: EvaluatorConfig, reply_fd: int) -> None:
 
     try:
         from autograder import datasets  # noqa: PLC0415  # after fd 1 is redirected
-        from autograder.evaluation import measure_model  # noqa: PLC0415
+        from autograder.measure.keras_model import measure_model  # noqa: PLC0415
 
         splits = datasets.load_splits(config.dataset, config.data)
         import tensorflow as tf  # noqa: PLC0415  # start-up cost paid before "ready"
