@@ -568,7 +568,7 @@ def env_sync(
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when cached.")] = False,
 ) -> None:
     """Build the rubric's kernel environment now, so that grading needs no network."""
-    _out.print(environments.sync(load_rubric(rubric), force=force), markup=False)
+    _out.print(environments.sync(load_rubric(rubric), force=force), markup=False, soft_wrap=True)
 
 
 def _exit_code(exc: AutograderError) -> int:

@@ -443,8 +443,9 @@ class EnvironmentSpec(_Frozen):
         for text in self.packages:
             try:
                 requirement = Requirement(text)
-            except InvalidRequirement as exc:
-                raise ValueError(f"package {text!r} is not a valid requirement: {exc}") from None
+            except InvalidRequirement as exc:  # packaging draws a caret under a second line
+                why = str(exc).splitlines()[0]
+                raise ValueError(f"package {text!r} is not a valid requirement: {why}") from None
             if requirement.url is not None:
                 raise ValueError(f"package {text!r}: URLs are not accepted; use `find_links`")
             name = canonicalize_name(requirement.name)
