@@ -323,6 +323,11 @@ def _summary(report: GradeReport) -> Table:
     sandbox = _protections(report)
     if sandbox is not None:
         grid.add_row("Sandbox:", sandbox)
+    environment = report.execution.environment if report.execution is not None else None
+    if environment is not None and environment.name == "rubric":  # the default goes unsaid
+        added = ", ".join(environment.installed) or "nothing over the default"
+        built = "" if environment.from_cache else " (built for this run)"
+        grid.add_row("Environment:", Text(f"{environment.key}: {added}{built}"))
     return grid
 
 

@@ -6,17 +6,23 @@ second, no index, no network); the kernel side is in tests/integration.
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
 import pytest
+from rich.console import Console
+from student_reports import report_for
 from tiny_wheel import write_wheel
 
 from autograder import environments
+from autograder.artifacts import Artifacts
 from autograder.cli import main
 from autograder.errors import KernelEnvironmentError, RubricError
 from autograder.i18n import text
-from autograder.results import CellError
+from autograder.reports.console import render_submission
+from autograder.reports.student import render_self_check
+from autograder.results import CellError, ExecutionSummary, GradeReport, KernelEnvironment
 from autograder.rubric import LoadedRubric, load_rubric
 
 VALID = Path(__file__).parent.parent / "fixtures" / "rubrics" / "valid.yaml"
@@ -207,3 +213,45 @@ def test_missing_module_line_names_module_cell_and_the_rubric_fix() -> None:
     assert environments.missing_module_args(unnamed) is None
     other = error.model_copy(update={"ename": "ImportError"})
     assert environments.missing_module_args(other) is None
+
+
+def _report_with_execution() -> GradeReport:
+    report = report_for(None, Artifacts(models=[]))
+    execution = ExecutionSummary(
+        duration_s=3.0,
+        errors=[CellError(cell=4, ename="ModuleNotFoundError", evalue="No module", module="cv2")],
+        environment=KernelEnvironment(
+            name="rubric",
+            key="0123456789abcdef0123",
+            packages=["paquete-curso==0.1.0"],
+            installed=["paquete-curso==0.1.0"],
+            python="3.11.7",
+            tensorflow="2.21.0",
+            from_cache=False,
+        ),
+    )
+    return report.model_copy(update={"execution": execution})
+
+
+def test_student_report_gives_the_missing_module_line_in_spanish() -> None:
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    render_self_check(
+        _report_with_execution(),
+        console,
+        lang="es",
+        title="Taller 3",
+        hidden=0,
+        quick_epochs=None,
+        failed=[],
+    )
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "celda 4: el módulo `cv2` no está instalado" in out
+    assert "environment: {packages: [opencv-python-headless]}" in out
+
+
+def test_instructor_console_names_the_module_and_the_environment() -> None:
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    render_submission(_report_with_execution(), console)
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "cell 4: module `cv2` is not installed where notebooks are graded" in out
+    assert "0123456789abcdef0123: paquete-curso==0.1.0 (built for this run)" in out
