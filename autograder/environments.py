@@ -105,7 +105,7 @@ def default_environment() -> Environment:
 
 def environment_key(packages: list[str]) -> str:
     """The cache key: requirements (normalised, any order), Python, TensorFlow, platform."""
-    canonical = sorted(str(Requirement(p)).lower() for p in packages)
+    canonical = sorted(_canonical(p) for p in packages)
     identity = {
         "schema": 1,
         "packages": canonical,
@@ -130,6 +130,11 @@ def lookup(loaded: LoadedRubric, directory: Path | None = None) -> Environment |
     except (OSError, ValueError, ValidationError):
         return None
     if manifest.environment.key != key or not (entry / "site").is_dir():
+        return None
+    # Built when the grader lacked these; once the grader has one itself, the overlay
+    # (first on the path) would shadow it: rebuild rather than mix two versions.
+    added = {canonicalize_name(pin.split("==", 1)[0]) for pin in manifest.environment.installed}
+    if added & _installed().keys():
         return None
     return Environment(manifest.environment.model_copy(update={"from_cache": True}), entry / "site")
 
@@ -244,6 +249,7 @@ def _build(loaded: LoadedRubric, directory: Path) -> Environment:
                     *missing,
                 ],
             )
+            (site / ".lock").unlink(missing_ok=True)  # uv's own, not part of the environment
         info = KernelEnvironment(
             name="rubric",
             key=key,
@@ -299,6 +305,15 @@ def _failure(loaded: LoadedRubric, reason: str) -> KernelEnvironmentError:
         f"{loaded.path}: cannot build the kernel environment ({packages}): {reason}; "
         f"run `autograder env sync --rubric {loaded.path}` where the packages can be downloaded"
     )
+
+
+def _canonical(text: str) -> str:
+    """One spelling per requirement: ``Paquete_Curso ==0.1`` and ``paquete-curso==0.1`` agree."""
+    requirement = Requirement(text)
+    extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
+    specifier = ",".join(sorted(str(s) for s in requirement.specifier))
+    marker = f"; {requirement.marker}" if requirement.marker else ""
+    return f"{canonicalize_name(requirement.name)}{extras}{specifier}{marker}"
 
 
 def _pinned(compiled: str) -> dict[str, str]:

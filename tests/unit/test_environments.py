@@ -81,7 +81,7 @@ def test_invalid_packages_are_rubric_errors_on_their_line(
 
 def test_key_ignores_order_and_spelling_but_not_versions() -> None:
     key = environments.environment_key(["paquete-curso==0.1.0", "Numpy"])
-    assert key == environments.environment_key(["numpy", "paquete-curso ==0.1.0"])
+    assert key == environments.environment_key(["numpy", "Paquete_Curso ==0.1.0"])
     assert key != environments.environment_key(["numpy", "paquete-curso==0.2.0"])
 
 
@@ -99,7 +99,10 @@ def test_built_once_then_read_from_the_cache(course: LoadedRubric, tmp_path: Pat
     assert built.info.installed == ["paquete-curso==0.1.0"]
     assert built.site is not None
     assert (built.site / "paquete_curso" / "__init__.py").is_file()
-    assert not (built.site / "numpy").exists()
+    assert sorted(p.name for p in built.site.iterdir()) == [
+        "paquete_curso",
+        "paquete_curso-0.1.0.dist-info",
+    ]
     shutil.rmtree(tmp_path / "wheels")  # a rebuild would now fail: the hit must not need one
     again = environments.ensure(course, cache)
     assert again.info.from_cache is True
@@ -114,6 +117,21 @@ def test_a_corrupt_manifest_is_a_miss(course: LoadedRubric, tmp_path: Path) -> N
     (built.site.parent / "environment.json").write_text("{not json", encoding="utf-8")
     assert environments.lookup(course, tmp_path / "cache") is None
     assert environments.ensure(course, tmp_path / "cache").info.from_cache is False
+
+
+@needs_uv
+def test_an_entry_the_grader_now_provides_itself_is_stale(
+    course: LoadedRubric, tmp_path: Path
+) -> None:
+    built = environments.ensure(course, tmp_path / "cache")
+    assert built.site is not None
+    manifest = built.site.parent / "environment.json"
+    # As if the grader's own environment had since gained numpy (it has): the overlay
+    # would shadow it from the front of the path, so the entry must be rebuilt.
+    raw = manifest.read_text(encoding="utf-8")
+    manifest.write_text(raw.replace('"paquete-curso==0.1.0"\n', '"numpy==0.1"\n'))
+    assert '"numpy==0.1"' in manifest.read_text(encoding="utf-8")
+    assert environments.lookup(course, tmp_path / "cache") is None
 
 
 @needs_uv
