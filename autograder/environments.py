@@ -293,9 +293,11 @@ def _condense(stderr: str) -> str:
     words = []
     for line in stderr.splitlines():
         cleaned = line.strip().lstrip(_BOX_MARKS).strip()
+        for prefix in ("error:", "cause:", "Caused by:"):
+            cleaned = cleaned.removeprefix(prefix).strip()
         if cleaned and not cleaned.startswith("hint:"):
-            words.append(cleaned)
-    text = " ".join(words)
+            words.append(cleaned.rstrip(":."))
+    text = ": ".join(words)
     return text if len(text) <= _MAX_UV_ERROR else text[: _MAX_UV_ERROR - 1] + "…"
 
 
