@@ -20,6 +20,7 @@ from autograder.checks.base import CheckContext, matches, result
 from autograder.checks.parameters import expected_text
 from autograder.checks.thresholds import resolve
 from autograder.checks.training import fit_summary
+from autograder.measure import Holdout
 from autograder.measure.facts import ModelMeasurements
 from autograder.results import CheckResult, ExperimentRow
 from autograder.rubric.models import ExperimentsCheck, ExperimentSpec
@@ -27,19 +28,15 @@ from autograder.rubric.models import ExperimentsCheck, ExperimentSpec
 _WEIGHTED = ("Dense", "Conv1D", "Conv2D", "Conv3D", "SeparableConv2D", "DepthwiseConv2D")
 
 
-def validation_start(fit: RecordedCall, train_rows: int) -> int | None:
-    """First training row that ``validation_split`` held out, when the grader can tell.
-
-    Keras takes the last ``validation_split`` of ``x`` before shuffling; the grader can
-    reproduce that only when ``x`` had exactly as many rows as its own training split.
-    """
+def holdout_of(fit: RecordedCall) -> Holdout | None:
+    """What the fit call's ``validation_split`` held out, when the kernel recorded it."""
     split = fit.args.get("validation_split")
-    shape = fit.args.get("x", {}).get("shape") if isinstance(fit.args.get("x"), dict) else None
+    x = fit.args.get("x")
+    shape = x.get("shape") if isinstance(x, dict) else None
     if not isinstance(split, (int, float)) or not 0 < split < 1 or not shape:
         return None
-    if shape[0] != train_rows:
-        return None
-    return math.floor(train_rows * (1.0 - split))
+    rows = shape[0]
+    return Holdout(rows=rows, split=float(split)) if isinstance(rows, int) and rows >= 0 else None
 
 
 def experiment_row(

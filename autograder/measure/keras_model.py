@@ -26,6 +26,7 @@ import numpy.typing as npt
 from autograder.classification import confusion_matrix
 from autograder.datasets.base import Splits
 from autograder.errors import EvaluationError
+from autograder.measure import Holdout
 from autograder.measure.facts import CompileInfo, LayerInfo, ModelMeasurements, OutputKind
 from autograder.rubric.models import Preprocessing
 from autograder.text import snake_case
@@ -53,6 +54,17 @@ def canonical_loss(name: str) -> str:
     """One spelling per loss, whether given as a string, an alias or a class name."""
     snake = snake_case(name.strip())
     return _LOSS_ALIASES.get(snake, snake)
+
+
+def validation_start(holdout: Holdout | None, train_rows: int) -> int | None:
+    """First training row that ``validation_split`` held out, when the grader can tell.
+
+    Keras takes the last ``validation_split`` of ``x`` before shuffling; the grader can
+    reproduce that only when ``x`` had exactly as many rows as its own training split.
+    """
+    if holdout is None or holdout.rows != train_rows:
+        return None
+    return math.floor(train_rows * (1.0 - holdout.split))
 
 
 def measure_model(
