@@ -287,7 +287,7 @@ class EvaluatorPool:
 # --- the worker side -----------------------------------------------------------------
 
 
-def serve(config: EvaluatorConfig, reply_fd: int) -> None:
+def serve(raw_config: str, reply_fd: int) -> None:
     """Answer one JSON line on ``reply_fd`` per request line on stdin."""
     # Library chatter on fd 1 must never be mixed with answers: those use reply_fd.
     os.dup2(2, 1)
@@ -300,6 +300,7 @@ def serve(config: EvaluatorConfig, reply_fd: int) -> None:
         from autograder.measure.data import grader_splits  # noqa: PLC0415  # after fd 1 moved
         from autograder.measure.keras_model import measure_model  # noqa: PLC0415
 
+        config = EvaluatorConfig.model_validate_json(raw_config)
         splits = grader_splits(config.dataset, config.data)
         import tensorflow as tf  # noqa: PLC0415  # start-up cost paid before "ready"
 
@@ -330,4 +331,4 @@ def serve(config: EvaluatorConfig, reply_fd: int) -> None:
 
 
 if __name__ == "__main__":
-    serve(EvaluatorConfig.model_validate_json(sys.argv[1]), int(sys.argv[2]))
+    serve(sys.argv[1], int(sys.argv[2]))

@@ -12,14 +12,15 @@ from autograder.errors import EvaluationError
 from autograder.execution.limits import Limits
 from autograder.measure.evaluator import Evaluator, EvaluatorConfig
 from autograder.measure.keras_model import measure_model
-from autograder.rubric.models import Preprocessing
+from autograder.rubric.models import DatasetSpec, Preprocessing
 
 DATA = DataOptions(source="synthetic", fraction=0.02)
-CONFIG = EvaluatorConfig(dataset="fashion_mnist", data=DATA, preprocessing=Preprocessing())
+CONFIG = EvaluatorConfig(dataset=DatasetSpec(name="fashion_mnist"), data=DATA)
 
 
 def test_a_worker_that_cannot_start_is_a_clear_error() -> None:
-    bad = CONFIG.model_copy(update={"dataset": "imagenet"})
+    # Unvalidated on purpose: the worker validates what it is sent.
+    bad = CONFIG.model_copy(update={"dataset": DatasetSpec.model_construct(name="imagenet")})
     with Evaluator(bad, Limits()) as evaluator, pytest.raises(EvaluationError) as caught:
         evaluator.measure(Path("nothing.keras"), "m0")
     assert str(caught.value).startswith("the evaluator could not start: ")
