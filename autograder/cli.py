@@ -34,7 +34,7 @@ from autograder.errors import (
     UsageError,
 )
 from autograder.execution.limits import Limits
-from autograder.i18n import choose_language, text
+from autograder.i18n import choose_language, locale_language, text
 from autograder.overrides import apply_overrides, load_overrides
 from autograder.reference.cache import (
     ReferenceOutcome,
@@ -536,7 +536,7 @@ def rubric_validate(
             loaded = load_rubric(file)
         except RubricError as exc:
             failed = True
-            for problem in exc.problems:
+            for problem in exc.problems_in(locale_language()):
                 _err.print(problem, markup=False)
             continue
         rubric = loaded.rubric

@@ -52,6 +52,17 @@ def test_rubric_validate_reports_lines_and_exits_2(capsys: pytest.CaptureFixture
     assert "Traceback" not in "\n".join(err)
 
 
+def test_rubric_validate_speaks_the_locale(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LC_ALL", "es_ES.UTF-8")
+    bad = FIXTURES / "rubrics" / "missing_key.yaml"
+    assert main(["rubric", "validate", str(bad)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"{bad}:7: checks[0]: falta la clave obligatoria 'points'"
+    )
+
+
 def test_rubric_schema_is_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rubric", "schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
