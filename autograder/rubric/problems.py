@@ -103,7 +103,7 @@ def _unwrap(tp: Any) -> Any:
         members = _members(tp)
         if type(None) in members:
             rest = tuple(m for m in members if m is not type(None))
-            tp = rest[0] if len(rest) == 1 else typing.Union[rest]  # noqa: UP007 (a runtime tuple)
+            tp = rest[0] if len(rest) == 1 else typing.Union[rest]  # noqa: UP007  # a runtime tuple
             continue
         return tp
 
@@ -180,7 +180,7 @@ def _translate(error: ErrorDetails, where: _Located) -> Problem:
     return Problem(steps, _phrase(error, where))
 
 
-def _phrase(error: ErrorDetails, where: _Located) -> Phrase:  # noqa: PLR0911 (one return per error family)
+def _phrase(error: ErrorDetails, where: _Located) -> Phrase:  # noqa: PLR0911  # one return per error family
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error["input"]

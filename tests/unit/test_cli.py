@@ -4,33 +4,62 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
+from typer.core import TyperGroup
 
-from autograder.cli import main
+from autograder.cli import app, main
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
-COMMANDS = [
-    [],
-    ["grade"],
-    ["reference"],
-    ["check"],
-    ["html"],
-    ["rubric"],
-    ["rubric", "validate"],
-    ["rubric", "schema"],
-    ["schema"],
-    ["schema", "result"],
-]
+
+
+def _commands(command: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    if isinstance(command, TyperGroup):
+        for name, sub in sorted(command.commands.items()):
+            found += _commands(sub, (*path, name))
+    return found
+
+
+ROOT_COMMAND = typer.main.get_command(app)
+COMMANDS = _commands(ROOT_COMMAND)
+
+
+def _summary(path: tuple[str, ...]) -> str:
+    """The first paragraph of the command's own help (its docstring or ``help=``)."""
+    command = ROOT_COMMAND
+    for name in path:
+        assert isinstance(command, TyperGroup)
+        command = command.commands[name]
+    return " ".join((command.help or "").split("\n\n")[0].split())
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_command_tree_is_walked() -> None:
+    # A broken walk would make the help test below vacuous.
+    assert {("grade",), ("check",), ("rubric", "validate"), ("schema", "result")} <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "autograder")
-def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_command_has_help(
+    command: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    summary = _summary(command)
+    assert len(summary.split()) >= 3, f"{command}: no one-line summary in its docstring"
     assert main([*command, "--help"]) == 0
-    out = capsys.readouterr().out
-    assert "Usage" in out
-    # A one-line summary of the command, not only the option list.
-    assert len([line for line in out.splitlines() if line.strip()]) > 3
+    out = _flat(capsys.readouterr().out)
+    assert _flat(f"Usage: autograder {' '.join(command)}") in out
+    assert summary in out
+
+
+def test_every_command_has_its_own_summary() -> None:
+    summaries = [_summary(c) for c in COMMANDS]
+    assert len(set(summaries)) == len(summaries)
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
