@@ -152,6 +152,7 @@ MESSAGES: dict[str, str] = {
     "github.total": "Total: {score:g} / {max:g}",
     "github.failed": "{count} check(s) failed",
     # --- rubric loader (autograder/rubric): one `file:line: ...` line per problem ----
+    "rubric.more": " (and {count} more)",
     "rubric.not_found": "rubric file not found",
     "rubric.is_directory": "is a directory, not a rubric file",
     "rubric.unreadable": "cannot read: {error}",

@@ -155,6 +155,7 @@ MESSAGES: dict[str, str] = {
     "github.total": "Total: {score:g} / {max:g}",
     "github.failed": "{count} comprobación(es) fallaron",
     # --- cargador de rúbricas (autograder/rubric): una línea `archivo:línea: ...` -----
+    "rubric.more": " (y {count} más)",
     "rubric.not_found": "no existe el archivo de rúbrica",
     "rubric.is_directory": "es un directorio, no un archivo de rúbrica",
     "rubric.unreadable": "no se puede leer: {error}",

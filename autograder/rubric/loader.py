@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from autograder.errors import RubricError
-from autograder.i18n import LANGUAGES, Language
+from autograder.i18n import LANGUAGES, Language, text
 from autograder.rubric.models import Rubric
 from autograder.rubric.problems import Loc, Phrase, Problem, describe_errors
 
@@ -64,6 +64,13 @@ def load_rubric(path: Path) -> LoadedRubric:
         # Stable sort: problems on one line keep Pydantic's (field) order.
         raise _error(path, sorted(problems, key=lambda p: p.line or 0))
     return LoadedRubric(rubric=rubric, path=path, sha256=digest)
+
+
+def rubric_summary(error: RubricError, lang: Language) -> str:
+    """One line for ``error`` in ``lang``: the first problem and how many follow."""
+    lines = error.problems_in(lang) or [str(error)]
+    more = text("rubric.more", lang, count=len(lines) - 1) if len(lines) > 1 else ""
+    return lines[0] + more
 
 
 def rubric_json_schema() -> dict[str, Any]:

@@ -130,6 +130,19 @@ def test_grade_with_bad_rubric_is_one_line_exit_2(
     assert not (tmp_path / "out").exists()
 
 
+def test_grade_with_bad_rubric_speaks_the_locale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LC_ALL", "es_ES.UTF-8")
+    rubric = FIXTURES / "rubrics" / "unknown_key.yaml"
+    script = tmp_path / "a.py"
+    script.write_text("x = 1\n")
+    assert main(["grade", str(script), "--rubric", str(rubric), "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"error: {rubric}:11: checks[1]: falta la clave obligatoria 'layers' (y 1 más)"
+    )
+
+
 def test_grade_missing_path_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(
         ["grade", str(tmp_path / "nope"), "--rubric", str(FIXTURES / "rubrics" / "valid.yaml")]
