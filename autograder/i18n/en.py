@@ -189,6 +189,7 @@ MESSAGES: dict[str, str] = {
     "rubric.less_than": "must be less than {limit}, got {value}",
     "rubric.not_empty": "must not be empty",
     "rubric.at_least_entries": "needs at least {count} entries",
+    "rubric.at_most_entries": "takes at most {count} entries",
     "rubric.pattern": "{value} is not allowed: must match the pattern {pattern}",
     "rubric.pattern.name": "{value} is not allowed: use only letters, digits, '_', '.' and '-'",
     "rubric.pattern.identifier": "{value} is not allowed: must be a Python variable name",

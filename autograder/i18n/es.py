@@ -196,6 +196,7 @@ MESSAGES: dict[str, str] = {
     "rubric.less_than": "debe ser menor que {limit}, hay {value}",
     "rubric.not_empty": "no puede estar vacío",
     "rubric.at_least_entries": "necesita al menos {count} elementos",
+    "rubric.at_most_entries": "admite como mucho {count} elementos",
     "rubric.pattern": "{value} no está permitido: debe seguir el patrón {pattern}",
     "rubric.pattern.name": ("{value} no está permitido: use solo letras, dígitos, '_', '.' y '-'"),
     "rubric.pattern.identifier": (

@@ -201,6 +201,8 @@ def _phrase(error: ErrorDetails, where: _Located) -> Phrase:  # noqa: PLR0911  #
             if least == 1
             else Phrase("rubric.at_least_entries", {"count": least})
         )
+    if kind == "too_long":
+        return Phrase("rubric.at_most_entries", {"count": ctx.get("max_length")})
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
         key = _PATTERNS.get(pattern, "rubric.pattern")

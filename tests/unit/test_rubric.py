@@ -170,6 +170,12 @@ HEAD = "schema_version: 1\nid: x\ntitle: t\ndataset: {name: mnist}\n"
         ),
         pytest.param("checks: []\n", ["5: checks: must not be empty"], id="empty-checks"),
         pytest.param(
+            "environment: {find_links: [a, b, c, d, e, f, g, h, i, j, k]}\n"
+            "checks:\n  - {kind: accuracy, id: a, points: 1, min: 0.5}\n",
+            ["5: environment.find_links: takes at most 10 entries"],
+            id="too-many-entries",
+        ),
+        pytest.param(
             "checks: [oops]\n", ["5: checks[0]: expected a mapping, got 'oops'"], id="scalar-check"
         ),
     ],
