@@ -29,7 +29,7 @@ from autograder.errors import (
     UsageError,
 )
 from autograder.execution.limits import Limits
-from autograder.i18n import choose_language, text
+from autograder.i18n import choose_language, locale_language, text
 from autograder.overrides import load_overrides
 from autograder.reference.cache import (
     ReferenceOutcome,
@@ -44,7 +44,7 @@ from autograder.reports.progress import BatchProgress
 from autograder.reports.reference import render_reference
 from autograder.reports.student import render_self_check
 from autograder.results import ClassSummary, GradeReport
-from autograder.rubric import load_rubric, rubric_json_schema
+from autograder.rubric import load_rubric, rubric_json_schema, rubric_summary
 
 if TYPE_CHECKING:
     from autograder.batch.runner import BatchOutcome
@@ -451,7 +451,7 @@ def rubric_validate(
             loaded = load_rubric(file)
         except RubricError as exc:
             failed = True
-            for problem in exc.problems:
+            for problem in exc.problems_in(locale_language()):
                 _err.print(problem, markup=False)
             continue
         rubric = loaded.rubric
@@ -505,6 +505,9 @@ def main(argv: list[str] | None = None, *, backends: Backends | None = None) -> 
     """
     try:
         code = app(args=argv, prog_name="autograder", standalone_mode=False, obj=backends)
+    except RubricError as exc:  # in the reader's language, as `rubric validate` prints it
+        _err.print(f"error: {rubric_summary(exc, locale_language())}", markup=False)
+        return _exit_code(exc)
     except AutograderError as exc:
         _err.print(f"error: {exc}", markup=False)
         return _exit_code(exc)

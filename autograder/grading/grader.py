@@ -313,7 +313,7 @@ class Grader:
             except InvalidSubmissionError as exc:
                 return report.failed(self.rubric, self.options, submission, "invalid", str(exc))
             return self.score(submission, executed)
-        except Exception as exc:  # the batch's last line of defence
+        except Exception as exc:  # noqa: BLE001  # the batch's last line of defence
             # One submission that trips the grader (an unreadable folder, a kernel-made
             # file the grader cannot handle) becomes an error result, never a lost batch.
             detail = str(exc).splitlines()[0] if str(exc) else ""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -11,8 +11,10 @@ import pytest
 
 from autograder.cli import main
 from autograder.datasets.base import DataOptions
-from autograder.grading.pipeline import GradeOptions, Prepared, grade_submission, prepare
-from autograder.reference.train import train_reference
+from autograder.grading.grader import Grader
+from autograder.grading.options import GradeOptions
+from autograder.grading.session import open_grader
+from autograder.reference.train import reference_provider
 from autograder.results import GradeReport
 from autograder.rubric import load_rubric
 from autograder.submissions import Submission, discover
@@ -27,16 +29,16 @@ FRACTION = 0.05
 
 
 @pytest.fixture(scope="module")
-def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
+def prepared() -> Iterator[Grader]:
     options = GradeOptions(data=DataOptions(source="synthetic", fraction=FRACTION), threads=1)
-    bare = prepare(load_rubric(RUBRIC), options, tmp_path_factory.mktemp("data"))
-    # The rubric's thresholds are relative to the reference, retrained here once.
-    return dataclasses.replace(bare, reference=train_reference(bare).record)
+    # The rubric's thresholds are relative to the reference, trained once (as `grade` does).
+    with open_grader(load_rubric(RUBRIC), options, reference=reference_provider()) as grader:
+        yield grader
 
 
 @pytest.fixture(scope="module")
-def example_reports(prepared: Prepared) -> dict[str, GradeReport]:
-    return {sub.id: grade_submission(sub, prepared) for sub in discover(EXAMPLES)}
+def example_reports(prepared: Grader) -> dict[str, GradeReport]:
+    return {sub.id: prepared.grade(sub) for sub in discover(EXAMPLES)}
 
 
 def _check(report: GradeReport, check_id: str) -> str:
@@ -55,7 +57,7 @@ def test_tutorial_and_logits_get_full_marks(
 
 
 def test_accuracy_threshold_follows_the_reference(
-    example_reports: dict[str, GradeReport], prepared: Prepared
+    example_reports: dict[str, GradeReport], prepared: Grader
 ) -> None:
     assert prepared.reference is not None
     reference = prepared.reference.summary.test_accuracy
@@ -135,12 +137,12 @@ def _honest_copy(source: Path, keep: int, target: Path) -> Path:
 
 @pytest.mark.parametrize(("fixture", "keep"), [("fake_print", 3), ("override_methods", 3)])
 def test_hostile_notebook_scores_like_its_honest_twin(
-    prepared: Prepared, tmp_path: Path, fixture: str, keep: int
+    prepared: Grader, tmp_path: Path, fixture: str, keep: int
 ) -> None:
     hostile = FIXTURES / f"{fixture}.ipynb"
     honest = _honest_copy(hostile, keep, tmp_path / f"{fixture}_honest.ipynb")
-    got = grade_submission(Submission(id=fixture, path=hostile), prepared)
-    want = grade_submission(Submission(id="honest", path=honest), prepared)
+    got = prepared.grade(Submission(id=fixture, path=hostile))
+    want = prepared.grade(Submission(id="honest", path=honest))
     assert got.score == pytest.approx(want.score)
     assert got.metrics.trainable_params == want.metrics.trainable_params == 12_730
     assert got.metrics.test_accuracy == pytest.approx(want.metrics.test_accuracy, abs=1e-6)

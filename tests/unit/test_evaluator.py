@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -14,13 +15,17 @@ from autograder.measure.evaluator import Evaluator, EvaluatorConfig
 from autograder.measure.keras_model import measure_model
 from autograder.rubric.models import DatasetSpec, Preprocessing
 
+if TYPE_CHECKING:
+    from conftest import SavedModels
+
 DATA = DataOptions(source="synthetic", fraction=0.02)
 CONFIG = EvaluatorConfig(dataset=DatasetSpec(name="fashion_mnist"), data=DATA)
 
 
 def test_a_worker_that_cannot_start_is_a_clear_error() -> None:
     # Unvalidated on purpose: the worker validates what it is sent.
-    bad = CONFIG.model_copy(update={"dataset": DatasetSpec.model_construct(name="imagenet")})
+    unknown = DatasetSpec.model_construct(name="imagenet")  # type: ignore[arg-type]
+    bad = CONFIG.model_copy(update={"dataset": unknown})
     with Evaluator(bad, Limits()) as evaluator, pytest.raises(EvaluationError) as caught:
         evaluator.measure(Path("nothing.keras"), "m0")
     assert str(caught.value).startswith("the evaluator could not start: ")
@@ -29,7 +34,7 @@ def test_a_worker_that_cannot_start_is_a_clear_error() -> None:
 
 # Slow rather than kernel-bound: each worker start imports TensorFlow (twice here).
 @pytest.mark.kernel
-def test_worker_measures_like_the_grader_and_survives_bad_files(saved_models) -> None:
+def test_worker_measures_like_the_grader_and_survives_bad_files(saved_models: SavedModels) -> None:
     splits = datasets.load_splits("fashion_mnist", DATA)
     here = measure_model(saved_models["softmax"], "m0", splits, Preprocessing())
     with Evaluator(CONFIG, Limits()) as evaluator:

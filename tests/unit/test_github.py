@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from pipeline_fakes import graded_model
@@ -17,9 +18,12 @@ from autograder.results import GradeReport
 
 NOTEBOOK = ROOT / "submissions" / "fashion-mnist" / "correct.ipynb"
 
+if TYPE_CHECKING:
+    from conftest import Build
+
 
 @pytest.fixture
-def failing_model(build) -> ModelMeasurements:  # type: ignore[no-untyped-def]
+def failing_model(build: Build) -> ModelMeasurements:
     layers = [
         build.layer("Flatten", shape=(None, 784)),
         build.layer("Dense", 500, "relu", (None, 500)),
@@ -30,7 +34,7 @@ def failing_model(build) -> ModelMeasurements:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def failing(build, failing_model: ModelMeasurements) -> GradeReport:  # type: ignore[no-untyped-def]
+def failing(build: Build, failing_model: ModelMeasurements) -> GradeReport:
     model = failing_model
     report = report_for(model, build.context(model, [build.fit(10)]).artifacts)
     return report.model_copy(
@@ -82,7 +86,7 @@ def test_without_actions_the_summary_goes_to_stdout(failing: GradeReport) -> Non
     assert "## Autograder: T" in out.getvalue()
 
 
-def _fakes(build, model: ModelMeasurements) -> Backends:  # type: ignore[no-untyped-def]
+def _fakes(build: Build, model: ModelMeasurements) -> Backends:
     """grade without kernels or TensorFlow: every kernel leaves ``model``, trained 10 epochs
     (the reference too, so relative thresholds are met and only the structure fails)."""
     return graded_model(model, [build.fit(10)])
@@ -91,7 +95,7 @@ def _fakes(build, model: ModelMeasurements) -> Backends:  # type: ignore[no-unty
 # The failing report scores 7 of 10 (architecture and parameters lost): 7.5 is above it.
 @pytest.mark.parametrize(("threshold", "code"), [(None, 0), (2, 0), (7, 0), (7.5, 1)])
 def test_grade_exit_code_and_fail_under(
-    build,  # type: ignore[no-untyped-def]
+    build: Build,
     failing_model: ModelMeasurements,
     tmp_path: Path,
     threshold: float | None,
@@ -105,7 +109,7 @@ def test_grade_exit_code_and_fail_under(
 
 
 def test_grade_format_github(
-    build,  # type: ignore[no-untyped-def]
+    build: Build,
     failing_model: ModelMeasurements,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,

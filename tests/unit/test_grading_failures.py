@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from pipeline_fakes import FakeKernel, FakeMeasurer
@@ -27,6 +28,9 @@ NB = (
     '{"cells": [{"cell_type": "code", "id": "c1", "execution_count": null, "metadata": {}, '
     '"outputs": [], "source": "x = 1"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
 )
+
+if TYPE_CHECKING:
+    from conftest import Build
 
 
 @pytest.fixture
@@ -62,7 +66,7 @@ def _fit(key: str) -> RecordedCall:
     return RecordedCall(kind="fit", model=key, args=args, epochs_run=2)
 
 
-def _measured(build, test: float = 0.8) -> ModelMeasurements:  # type: ignore[no-untyped-def]
+def _measured(build: Build, test: float = 0.8) -> ModelMeasurements:
     model: ModelMeasurements = build.model(test=test, train=test + 0.02)
     return model
 
@@ -121,8 +125,8 @@ def test_invalid_file_is_reported_without_a_kernel(tmp_path: Path, data_dir: Pat
 
 
 def test_only_the_graded_model_is_measured_without_experiment_checks(
-    build, tmp_path: Path, data_dir: Path
-) -> None:  # type: ignore[no-untyped-def]
+    build: Build, tmp_path: Path, data_dir: Path
+) -> None:
     kernel = FakeKernel(
         Artifacts(models=[_model("m0"), _model("m1", ["model"])], calls=[_fit("m0"), _fit("m1")])
     )
@@ -133,8 +137,8 @@ def test_only_the_graded_model_is_measured_without_experiment_checks(
 
 
 def test_experiment_models_are_measured_by_the_measurer(
-    build, tmp_path: Path, data_dir: Path
-) -> None:  # type: ignore[no-untyped-def]
+    build: Build, tmp_path: Path, data_dir: Path
+) -> None:
     # Issue 12 item 7: they used to be measured in the grader's own process.
     kernel = FakeKernel(
         Artifacts(models=[_model("m0"), _model("m1", ["model"])], calls=[_fit("m0"), _fit("m1")])
@@ -153,8 +157,8 @@ def test_experiment_models_are_measured_by_the_measurer(
 
 
 def test_a_slow_model_spends_only_its_own_submissions_budget(
-    build, tmp_path: Path, data_dir: Path
-) -> None:  # type: ignore[no-untyped-def]
+    build: Build, tmp_path: Path, data_dir: Path
+) -> None:
     models = [_model(f"m{i}") for i in range(5)]
     kernel = FakeKernel(Artifacts(models=models, calls=[_fit(m.key) for m in models]))
     # Each model takes 100 s of evaluator time; the submission has 250 s in all.
@@ -171,7 +175,7 @@ def test_a_slow_model_spends_only_its_own_submissions_budget(
     assert [row.model for row in second.experiments if row.error] == ["m2", "m3", "m4"]
 
 
-def test_several_files_are_one_submission(build, tmp_path: Path, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_several_files_are_one_submission(build: Build, tmp_path: Path, data_dir: Path) -> None:
     folder = tmp_path / "class" / "ana"
     folder.mkdir(parents=True)
     for name in ("12.ipynb", "1-5.ipynb"):
@@ -196,7 +200,7 @@ def test_several_files_are_one_submission(build, tmp_path: Path, data_dir: Path)
     assert "helpers.py" in (submission.note or "")
 
 
-def test_a_rubric_pattern_narrows_the_files(build, tmp_path: Path, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_rubric_pattern_narrows_the_files(build: Build, tmp_path: Path, data_dir: Path) -> None:
     folder = tmp_path / "class" / "ana"
     folder.mkdir(parents=True)
     for name in ("borrador.ipynb", "taller3.ipynb"):
@@ -213,8 +217,8 @@ def test_a_rubric_pattern_narrows_the_files(build, tmp_path: Path, data_dir: Pat
 
 
 def test_a_kernel_made_link_is_never_followed_when_pooling(
-    build, tmp_path: Path, data_dir: Path
-) -> None:  # type: ignore[no-untyped-def]
+    build: Build, tmp_path: Path, data_dir: Path
+) -> None:
     secret = tmp_path / "secret.keras"
     secret.write_text("grader's own file")
 

@@ -56,7 +56,8 @@ def _changes(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> list[tuple
 
 def _changed(path: tuple[str, ...]) -> GradeOptions:
     dump = BASE.model_dump()
-    node, model = dump, type(BASE)
+    node: dict[str, Any] = dump
+    model: Any = type(BASE)
     for name in path[:-1]:
         node, model = node[name], model.model_fields[name].annotation
     field = model.model_fields[path[-1]]
