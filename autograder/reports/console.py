@@ -23,7 +23,7 @@ from rich.text import Text
 from autograder.environments import missing_module_args
 from autograder.i18n import text
 from autograder.reports.experiments_table import experiments_table
-from autograder.results import CheckStatus, GradeReport, SubmissionStatus
+from autograder.results import CellError, CheckStatus, GradeReport, SubmissionStatus
 
 # An en dash marks "nothing here" (not measured, no points), distinct from a minus sign.
 NOTHING = "\u2013"
@@ -373,6 +373,15 @@ def _reference_phrase(report: GradeReport) -> str:
     return " · ".join(parts) or "no measurement"
 
 
+def _cell_error(error: CellError) -> str:
+    line = f"cell {error.cell}: {error.ename}: {_one_line(error.evalue)}"
+    if error.file:  # a submission of several files: say whose cell
+        line = f"{_one_line(error.file)}, {line}"
+    if error.excerpt:
+        line += f" — `{_one_line(error.excerpt)}`"
+    return line
+
+
 def _execution(report: GradeReport) -> RenderableType | None:
     execution = report.execution
     if execution is None:
@@ -383,10 +392,7 @@ def _execution(report: GradeReport) -> RenderableType | None:
         if missing:  # the fix is the instructor's: say which package the rubric needs
             problems.append(text("report.missing_module", "en", **missing))
             continue
-        line = f"cell {error.cell}: {error.ename}: {_one_line(error.evalue)}"
-        if error.excerpt:
-            line += f" — `{_one_line(error.excerpt)}`"
-        problems.append(line)
+        problems.append(_cell_error(error))
     if execution.timed_out:
         problems.append("timed out")
     if execution.kernel_died:

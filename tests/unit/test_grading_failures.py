@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -246,3 +247,25 @@ def test_a_kernel_made_link_is_never_followed_when_pooling(
 
 def test_a_missing_environment_is_the_graders_error_not_a_result(data_dir: Path) -> None:
     assert issubclass(KernelEnvironmentError, Exception)
+
+
+def test_the_console_names_each_cell_errors_file(
+    build: Build, tmp_path: Path, data_dir: Path
+) -> None:
+    from rich.console import Console  # noqa: PLC0415  # only this test renders
+
+    from autograder.reports.console import render_submission  # noqa: PLC0415
+
+    folder = tmp_path / "class" / "ana"
+    folder.mkdir(parents=True)
+    for name in ("a.ipynb", "b.ipynb"):
+        (folder / name).write_text(NB)
+    (submission,) = discover(folder.parent)
+    kernel = FakeKernel(
+        Artifacts(models=[_model("m0", ["model"])], calls=[_fit("m0")]),
+        errors={"b.ipynb": [CellError(cell=2, ename="ValueError", evalue="bad shape")]},
+    )
+    report = _grader(FASHION, kernel, FakeMeasurer(_measured(build)), data_dir).grade(submission)
+    console = Console(width=120, record=True, file=io.StringIO())
+    render_submission(report, console)
+    assert "b.ipynb, cell 2: ValueError: bad shape" in console.export_text()
