@@ -129,90 +129,106 @@ def _root(
     """Grade Keras/TensorFlow notebooks and scripts against a YAML rubric."""
 
 
+# grade's options, declared here so that the command itself reads in one screen.
+_DEFAULT_MEMORY_MB = Limits().memory_mb
+_Paths = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Notebooks/scripts, folders of them (one per student) or LMS zips; several "
+        "paths (a shell glob) are one batch."
+    ),
+]
+_Fraction = Annotated[
+    float,
+    typer.Option(min=0.0001, max=1.0, help="Grade on this fraction of each data split."),
+]
+_Timeout = Annotated[
+    float | None,
+    typer.Option(min=1.0, help="Seconds each submission may run (default: the rubric's)."),
+]
+_Out = Annotated[Path, typer.Option("--out", "-o", help="Where result.json files are written.")]
+_KeepJobs = Annotated[
+    bool, typer.Option(help="Keep each submission's scratch dir (for debugging).")
+]
+_Jobs = Annotated[
+    int,
+    typer.Option(
+        "--jobs", "-j", min=0, help="Submissions graded at once; 0: what the machine can take."
+    ),
+]
+_Force = Annotated[
+    bool,
+    typer.Option("--force", help="Grade again even the submissions already in the results store."),
+]
+_Formats = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help=f"Outputs, repeatable or comma-separated: {', '.join(FORMATS)} "
+        "(default: console; result.json/summary.json are always written).",
+    ),
+]
+_Executor = Annotated[
+    ExecutorChoice,
+    typer.Option(
+        # Rich renders --help: the bracket must be escaped or it is read as markup.
+        help="local: this machine; dask: tasks on a Dask cluster (autograder\\[dask])."
+    ),
+]
+_Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        help="Dask scheduler address, e.g. tcp://host:8786 (default: an in-process cluster)."
+    ),
+]
+_Overrides = Annotated[
+    Path | None,
+    typer.Option(help="Instructor YAML adjusting a check's points for a student."),
+]
+_Assignment = Annotated[
+    str | None,
+    typer.Option(help="Assignment column for canvas-csv (default: the rubric title)."),
+]
+_FailUnder = Annotated[
+    float | None,
+    typer.Option(min=0.0, help="Exit 1 when a submission scores fewer points than this."),
+]
+_Lang = Annotated[
+    LangChoice | None,
+    typer.Option(help="Language of --format github (default: the rubric's, then locale)."),
+]
+_MemoryMb = Annotated[
+    int, typer.Option(min=256, help="Memory cap (MiB) of each kernel and its processes.")
+]
+_Sandbox = Annotated[
+    bool,
+    typer.Option(help="Run kernels under bubblewrap (no network, read-only system)."),
+]
+
+
 @app.command()
 def grade(
     ctx: typer.Context,
-    paths: Annotated[
-        list[Path],
-        typer.Argument(
-            help="Notebooks/scripts, folders of them (one per student) or LMS zips; several "
-            "paths (a shell glob) are one batch."
-        ),
-    ],
+    paths: _Paths,
     rubric: RubricOption,
     data: DataOption = DataChoice.real,
-    fraction: Annotated[
-        float,
-        typer.Option(min=0.0001, max=1.0, help="Grade on this fraction of each data split."),
-    ] = 1.0,
-    timeout: Annotated[
-        float | None,
-        typer.Option(min=1.0, help="Seconds each submission may run (default: the rubric's)."),
-    ] = None,
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Where result.json files are written.")
-    ] = Path("grading-results"),
+    fraction: _Fraction = 1.0,
+    timeout: _Timeout = None,
+    out: _Out = Path("grading-results"),
     seed: SeedOption = 0,
-    keep_jobs: Annotated[
-        bool, typer.Option(help="Keep each submission's scratch dir (for debugging).")
-    ] = False,
-    jobs: Annotated[
-        int,
-        typer.Option(
-            "--jobs", "-j", min=0, help="Submissions graded at once; 0: what the machine can take."
-        ),
-    ] = 0,
-    force: Annotated[
-        bool,
-        typer.Option(
-            "--force", help="Grade again even the submissions already in the results store."
-        ),
-    ] = False,
-    formats: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help=f"Outputs, repeatable or comma-separated: {', '.join(FORMATS)} "
-            "(default: console; result.json/summary.json are always written).",
-        ),
-    ] = None,
-    executor: Annotated[
-        ExecutorChoice,
-        typer.Option(
-            # Rich renders --help: the bracket must be escaped or it is read as markup.
-            help="local: this machine; dask: tasks on a Dask cluster (autograder\\[dask])."
-        ),
-    ] = ExecutorChoice.local,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="Dask scheduler address, e.g. tcp://host:8786 (default: an in-process cluster)."
-        ),
-    ] = None,
-    overrides: Annotated[
-        Path | None,
-        typer.Option(help="Instructor YAML adjusting a check's points for a student."),
-    ] = None,
-    assignment: Annotated[
-        str | None,
-        typer.Option(help="Assignment column for canvas-csv (default: the rubric title)."),
-    ] = None,
-    fail_under: Annotated[
-        float | None,
-        typer.Option(min=0.0, help="Exit 1 when a submission scores fewer points than this."),
-    ] = None,
-    lang: Annotated[
-        LangChoice | None,
-        typer.Option(help="Language of --format github (default: the rubric's, then locale)."),
-    ] = None,
-    memory_mb: Annotated[
-        int, typer.Option(min=256, help="Memory cap (MiB) of each kernel and its processes.")
-    ] = Limits().memory_mb,
-    sandbox: Annotated[
-        bool,
-        typer.Option(help="Run kernels under bubblewrap (no network, read-only system)."),
-    ] = True,
+    keep_jobs: _KeepJobs = False,
+    jobs: _Jobs = 0,
+    force: _Force = False,
+    formats: _Formats = None,
+    executor: _Executor = ExecutorChoice.local,
+    scheduler: _Scheduler = None,
+    overrides: _Overrides = None,
+    assignment: _Assignment = None,
+    fail_under: _FailUnder = None,
+    lang: _Lang = None,
+    memory_mb: _MemoryMb = _DEFAULT_MEMORY_MB,
+    sandbox: _Sandbox = True,
 ) -> None:
     """Run each submission in its own kernel, measure its model, and score it.
 
