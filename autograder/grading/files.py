@@ -32,9 +32,11 @@ class Executed:
     job_root: Path
 
 
-def merged_summary(runs: list[FileRun]) -> ExecutionSummary:
-    """One summary: each file's cell errors named by their file, the first stop reason."""
-    if len(runs) == 1:
+def merged_summary(runs: list[FileRun], refused: list[str] | None = None) -> ExecutionSummary:
+    """One summary: each file's cell errors named by their file, the files that could
+    not be read (``refused``, one reason each), then the first stop reason."""
+    refused = refused or []
+    if len(runs) == 1 and not refused:
         return runs[0].record.summary
     summaries = [run.record.summary for run in runs]
     errors = [
@@ -43,7 +45,7 @@ def merged_summary(runs: list[FileRun]) -> ExecutionSummary:
         for error in run.record.summary.errors
     ]
     skipped = [cell for s in summaries for cell in s.skipped_cells]
-    messages = [
+    messages = [*refused] + [
         f"{run.file.name}: {run.record.summary.message}"
         for run in runs
         if run.record.summary.message
@@ -54,7 +56,7 @@ def merged_summary(runs: list[FileRun]) -> ExecutionSummary:
         timed_out=any(s.timed_out for s in summaries),
         kernel_died=any(s.kernel_died for s in summaries),
         skipped_cells=skipped,
-        message=messages[0] if messages else None,
+        message="; ".join(messages) if messages else None,
         protections=summaries[0].protections,
     )
 

@@ -159,16 +159,25 @@ class Grader:
     def execute(self, submission: Submission, job_root: Path) -> Executed:
         """Run every file of the submission, each in its own kernel, in name order.
 
-        Raises InvalidSubmissionError when no file can be run.
+        Raises InvalidSubmissionError when no file can be run; one unreadable file
+        among several is reported and the others still run.
         """
         files = self.files_of(submission)
-        sources = [load_source(path) for path in files]
-        runs = []
-        for index, (path, source) in enumerate(zip(files, sources, strict=True)):
+        runs, refused = [], []
+        for index, path in enumerate(files):
+            try:
+                source = load_source(path)
+            except InvalidSubmissionError as exc:
+                if len(files) == 1:
+                    raise
+                refused.append(str(exc))
+                continue
             job = JobPaths(job_root / f"run{index}")
             self._stage(submission, path, job)
             runs.append(FileRun(path, self.runner(source, job, self.run_options)))
-        return Executed(tuple(runs), merged_summary(runs), job_root)
+        if not runs:
+            raise InvalidSubmissionError("; ".join(refused))
+        return Executed(tuple(runs), merged_summary(runs, refused), job_root)
 
     def files_of(self, submission: Submission) -> tuple[Path, ...]:
         """The files that run: the submission's, narrowed by the rubric's pattern."""

@@ -269,3 +269,20 @@ def test_the_console_names_each_cell_errors_file(
     console = Console(width=120, record=True, file=io.StringIO())
     render_submission(report, console)
     assert "b.ipynb, cell 2: ValueError: bad shape" in console.export_text()
+
+
+def test_one_unreadable_file_among_several_does_not_lose_the_others(
+    build: Build, tmp_path: Path, data_dir: Path
+) -> None:
+    folder = tmp_path / "class" / "ana"
+    folder.mkdir(parents=True)
+    (folder / "a.ipynb").write_text('{"cells": [')  # saved half-way by the student
+    (folder / "b.ipynb").write_text(NB)
+    (submission,) = discover(folder.parent)
+    kernel = FakeKernel(Artifacts(models=[_model("m0", ["model"])], calls=[_fit("m0")]))
+    report = _grader(FASHION, kernel, FakeMeasurer(_measured(build)), data_dir).grade(submission)
+    assert kernel.ran == ["b.ipynb"]
+    assert report.status == "graded"
+    assert report.execution is not None
+    assert report.execution.message is not None
+    assert "a.ipynb" in report.execution.message
