@@ -286,4 +286,50 @@ MESSAGES: dict[str, str] = {
         "{graded} graded now, {reused} reused from {store}, {invalid} with nothing to run; "
         "results written to {out}/"
     ),
+    # --- summary.md (reports/markdown.py) ------------------------------------------------
+    "markdown.title": "{rubric}: class summary",
+    "markdown.data": "{count} submissions · data: {dataset}, {source}, fraction {fraction:g}",
+    "markdown.accuracy": "Test accuracy: {stat}",
+    "markdown.gap": "Train/test gap: {stat}",
+    "markdown.mean_median": "mean {mean}, median {median}",
+    "markdown.not_measured": "{nothing} (not measured)",
+    "markdown.scores": "Scores",
+    "markdown.distribution": "Score distribution",
+    "markdown.most_failed": "Checks failed most often",
+    "markdown.none_failed": "No check failed.",
+    "markdown.overrides": "Manual overrides (✎)",
+    "markdown.late": "(late)",
+    "markdown.col.student": "Student",
+    "markdown.col.status": "Status",
+    "markdown.col.score": "Score",
+    "markdown.col.acc": "Test accuracy",
+    "markdown.col.gap": "Gap",
+    "markdown.col.submissions": "Submissions",
+    "markdown.col.check": "Check",
+    "markdown.col.failed_in": "Failed in",
+    "markdown.status.graded": "graded",
+    "markdown.status.error": "error",
+    "markdown.status.timeout": "timeout",
+    "markdown.status.invalid": "invalid",
+    # --- experiments and claimed_table checks ------------------------------------------
+    "experiments.none": "no trained model was captured, so no experiment",
+    "experiments.found": (
+        "{found} of {total} required experiments found in {models} trained model(s)"
+    ),
+    "experiments.missing": (
+        "{found} of {total} required experiments found in {models} trained model(s); "
+        "missing: {missing}"
+    ),
+    "claimed_table.synthetic": (
+        "skipped on synthetic data: the student's table reports numbers from the real data"
+    ),
+    "claimed_table.fraction": (
+        "skipped on {fraction:g} of the data: the student's table reports numbers from all of it"
+    ),
+    "claimed_table.no_table": "skipped: no markdown table with an accuracy column",
+    "claimed_table.matched": "{matched} of {rows} table rows matched to experiments",
+    "claimed_table.flagged": (
+        "{matched} of {rows} table rows matched to experiments; {flagged} not reproduced "
+        "within {tolerance:g} (claimed / measured): {shown}"
+    ),
 }

@@ -301,4 +301,50 @@ MESSAGES: dict[str, str] = {
         "{graded} calificadas ahora, {reused} reutilizadas de {store}, {invalid} sin nada "
         "que ejecutar; resultados escritos en {out}/"
     ),
+    # --- summary.md (reports/markdown.py) ------------------------------------------------
+    "markdown.title": "{rubric}: resumen del grupo",
+    "markdown.data": "{count} entregas · datos: {dataset}, {source}, fracción {fraction:g}",
+    "markdown.accuracy": "Exactitud en test: {stat}",
+    "markdown.gap": "Brecha entrenamiento/test: {stat}",
+    "markdown.mean_median": "media {mean}, mediana {median}",
+    "markdown.not_measured": "{nothing} (sin medir)",
+    "markdown.scores": "Notas",
+    "markdown.distribution": "Distribución de notas",
+    "markdown.most_failed": "Criterios que más fallan",
+    "markdown.none_failed": "Ningún criterio falló.",
+    "markdown.overrides": "Ajustes manuales (✎)",
+    "markdown.late": "(tarde)",
+    "markdown.col.student": "Estudiante",
+    "markdown.col.status": "Estado",
+    "markdown.col.score": "Nota",
+    "markdown.col.acc": "Exactitud en test",
+    "markdown.col.gap": "Brecha",
+    "markdown.col.submissions": "Entregas",
+    "markdown.col.check": "Criterio",
+    "markdown.col.failed_in": "Falla en",
+    "markdown.status.graded": "calificada",
+    "markdown.status.error": "error",
+    "markdown.status.timeout": "tiempo agotado",
+    "markdown.status.invalid": "no válida",
+    # --- experiments and claimed_table checks ------------------------------------------
+    "experiments.none": "no se capturó ningún modelo entrenado, así que no hay experimentos",
+    "experiments.found": (
+        "{found} de {total} experimentos pedidos encontrados en {models} modelo(s) entrenado(s)"
+    ),
+    "experiments.missing": (
+        "{found} de {total} experimentos pedidos encontrados en {models} modelo(s) "
+        "entrenado(s); faltan: {missing}"
+    ),
+    "claimed_table.synthetic": (
+        "omitido con datos sintéticos: la tabla del estudiante da números de los datos reales"
+    ),
+    "claimed_table.fraction": (
+        "omitido con {fraction:g} de los datos: la tabla del estudiante da números de todos"
+    ),
+    "claimed_table.no_table": "omitido: no hay una tabla markdown con una columna de exactitud",
+    "claimed_table.matched": "{matched} de {rows} filas de la tabla emparejadas con experimentos",
+    "claimed_table.flagged": (
+        "{matched} de {rows} filas de la tabla emparejadas con experimentos; {flagged} no se "
+        "reproducen dentro de {tolerance:g} (declarado / medido): {shown}"
+    ),
 }
