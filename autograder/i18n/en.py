@@ -332,4 +332,11 @@ MESSAGES: dict[str, str] = {
         "{matched} of {rows} table rows matched to experiments; {flagged} not reproduced "
         "within {tolerance:g} (claimed / measured): {shown}"
     ),
+    "html.metric.test_accuracy": "Test accuracy",
+    "html.metric.test_loss": "Test loss",
+    "html.metric.train_accuracy": "Train accuracy",
+    "html.metric.train_loss": "Train loss",
+    "html.metric.overfitting_gap": "Train/test gap",
+    "html.metric.trainable_params": "Trainable parameters",
+    "html.metric.total_params": "Total parameters",
 }

@@ -347,4 +347,11 @@ MESSAGES: dict[str, str] = {
         "{matched} de {rows} filas de la tabla emparejadas con experimentos; {flagged} no se "
         "reproducen dentro de {tolerance:g} (declarado / medido): {shown}"
     ),
+    "html.metric.test_accuracy": "Exactitud en test",
+    "html.metric.test_loss": "Pérdida en test",
+    "html.metric.train_accuracy": "Exactitud en entrenamiento",
+    "html.metric.train_loss": "Pérdida en entrenamiento",
+    "html.metric.overfitting_gap": "Brecha entrenamiento/test",
+    "html.metric.trainable_params": "Parámetros entrenables",
+    "html.metric.total_params": "Parámetros en total",
 }
