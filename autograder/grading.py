@@ -23,6 +23,7 @@ from autograder.claims import find_claims
 from autograder.classification import Classification, classification
 from autograder.datasets import declared
 from autograder.datasets.base import DataOptions, Splits
+from autograder.datasets.serving import kernel_options, provider_settings
 from autograder.errors import EvaluationError, InvalidSubmissionError
 from autograder.evaluation import measure_model
 from autograder.evaluator import Evaluator
@@ -30,6 +31,7 @@ from autograder.execution.limits import Limits
 from autograder.execution.runner import ExecutionRecord, JobPaths, RunOptions, run_source
 from autograder.execution.source import SourceCell, load_source
 from autograder.experiments import experiment_rows
+from autograder.i18n import Language, choose_language
 from autograder.measurements import ModelMeasurements
 from autograder.reference.cache import ReferenceRecord
 from autograder.results import (
@@ -67,6 +69,11 @@ class GradeOptions(BaseModel):
     limits: Limits = Field(
         default_factory=Limits, description="Sandbox and resource limits for student code."
     )
+    language: Language | None = Field(
+        default=None,
+        description="Language of what the kernel tells the student (Colab leftovers); "
+        "default: the rubric's, then the locale.",
+    )
 
 
 @dataclass(frozen=True)
@@ -96,18 +103,20 @@ class Prepared:
 def prepare(rubric: LoadedRubric, options: GradeOptions, cache_dir: Path) -> Prepared:
     """Load the grader's data once per batch; raises DatasetError."""
     spec = rubric.rubric.dataset
+    # The kernel gets whole splits (a fraction shortens its fits); the grader
+    # measures on the fraction.
+    whole = kernel_options(options.data)
     if spec.declared is not None:
         splits = declared.generate(spec.declared, options.data)
-        fraction = f"{options.data.fraction!r}".replace(".", "_")
-        tag = f"{spec.declared.name}-{declared.fingerprint(spec.declared)}-{fraction}"
+        tag = f"{spec.declared.name}-{declared.fingerprint(spec.declared)}-full"
         npz = Path(cache_dir) / f"{tag}.npz"
         if not npz.exists():
-            datasets.save_npz(splits, npz)
+            datasets.save_npz(declared.generate(spec.declared, whole), npz)
         work = {f"{spec.declared.name}.npz": npz}
         return Prepared(rubric, options, splits, kernel_data={}, work_files=work)
     name = spec.name
     splits = datasets.load_splits(name, options.data)
-    npz = datasets.write_npz(name, options.data, cache_dir)
+    npz = datasets.write_npz(name, whole, cache_dir)
     return Prepared(rubric=rubric, options=options, splits=splits, kernel_data={name: npz})
 
 
@@ -256,6 +265,11 @@ def execute(submission: Submission, prepared: Prepared, job: JobPaths) -> Execut
         datasets=prepared.kernel_data,
         threads=prepared.options.threads,
         epoch_cap=prepared.options.epoch_cap,
+        train_fraction=prepared.options.data.fraction,
+        provider=provider_settings(
+            prepared.kernel_data,
+            choose_language(prepared.options.language, rubric.language),
+        ),
         limits=prepared.options.limits,
     )
     return run_source(source, job, options)
