@@ -21,6 +21,7 @@ from autograder.checks.base import CheckContext
 from autograder.checks.registry import run_checks
 from autograder.claims import find_claims
 from autograder.classification import Classification, classification
+from autograder.copies import adopt_original
 from autograder.datasets import declared
 from autograder.datasets.base import DataOptions, Splits
 from autograder.datasets.serving import kernel_options, provider_settings
@@ -154,7 +155,19 @@ def evaluate(record: ExecutionRecord, prepared: Prepared) -> Evaluated:
     artifacts = read_artifacts(record.artifacts_dir)
     chosen, why = select_model(artifacts, prepared.rubric.rubric.model_variable)
     model, failure = _measure(chosen, artifacts, prepared)
+    if chosen is not None and model is not None:
+        adopted = adopt_original(
+            chosen, model, artifacts, lambda p, k: _measure_file(p, k, prepared)
+        )
+        artifacts, model = adopted.artifacts, adopted.model
+        why = f"{why}; {adopted.note}" if adopted.note else why
     return Evaluated(artifacts, chosen, why, model, failure or (why if model is None else ""))
+
+
+def _measure_file(path: Path, key: str, prepared: Prepared) -> ModelMeasurements:
+    if prepared.evaluator is not None:
+        return prepared.evaluator.measure(path, key)
+    return measure_model(path, key, prepared.splits, prepared.rubric.rubric.dataset.preprocessing)
 
 
 def _measure(
@@ -167,12 +180,7 @@ def _measure(
         reason = chosen.save_error or "the model was never exported"
         return None, f"the model could not be exported from the kernel: {reason}"
     try:
-        if prepared.evaluator is not None:
-            measured = prepared.evaluator.measure(path, chosen.key)
-        else:
-            measured = measure_model(
-                path, chosen.key, prepared.splits, prepared.rubric.rubric.dataset.preprocessing
-            )
+        measured = _measure_file(path, chosen.key, prepared)
     except EvaluationError as exc:
         return None, str(exc)
     return measured, ""

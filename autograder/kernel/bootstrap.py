@@ -37,6 +37,10 @@ class _State:
         self.calls: list[dict[str, Any]] = []
         self.save_errors: dict[str, str] = {}
         self.files: dict[str, str] = {}
+        self.saved: dict[str, str] = {}
+        """Absolute path -> key of the model the notebook last saved there."""
+        self.copies: dict[str, str] = {}
+        """Key of a model loaded from such a file -> key of the model that saved it."""
 
     def key(self, model: Any) -> str:
         ident = id(model)
@@ -73,6 +77,7 @@ class _State:
                 "compiled": self.keys[id(m)] in self.compiled,
                 "fitted": self.keys[id(m)] in self.fitted,
                 "save_error": self.save_errors.get(self.keys[id(m)]),
+                "copy_of": self.copies.get(self.keys[id(m)]),
             }
             for m in self.models
         ]
@@ -450,6 +455,48 @@ def _make_timed(kind: str, original: Any) -> Any:
     return wrapper
 
 
+def _install_save_load_hooks() -> None:
+    """Remember which model saved which file, so a reloaded copy is linked to it.
+
+    ``model.save`` and ``keras.saving.save_model`` both go through ``saving_api``;
+    ``keras.models.load_model`` and ``tf.keras.models.load_model`` are the same function
+    re-exported, so every module holding it gets the wrapper.
+    """
+    from keras.src.saving import saving_api
+
+    save_original, load_original = saving_api.save_model, saving_api.load_model
+
+    def save_model(model: Any, filepath: Any, *args: Any, **kwargs: Any) -> Any:
+        result = save_original(model, filepath, *args, **kwargs)
+        with contextlib.suppress(Exception):  # recording never breaks the student's save
+            state = _state()
+            path = os.path.abspath(os.fspath(filepath))
+            if not path.startswith(os.path.abspath(state.artifacts) + os.sep):  # our exports
+                state.saved[path] = state.key(model)
+        return result
+
+    def load_model(filepath: Any, *args: Any, **kwargs: Any) -> Any:
+        model = load_original(filepath, *args, **kwargs)
+        with contextlib.suppress(Exception):
+            state = _state()
+            source = state.saved.get(os.path.abspath(os.fspath(filepath)))
+            if source is not None and source != state.key(model):
+                state.copies[state.key(model)] = source
+        return model
+
+    wrappers: dict[str, tuple[Any, Any]] = {
+        "save_model": (save_model, save_original),
+        "load_model": (load_model, load_original),
+    }
+    for name, (wrapper, original) in wrappers.items():
+        wrapper.__doc__ = original.__doc__
+        wrapper.__wrapped__ = original
+        for module in list(sys.modules.values()):
+            with contextlib.suppress(Exception):  # lazy modules may fail on any attribute
+                if getattr(module, name, None) is original:
+                    setattr(module, name, wrapper)
+
+
 def _install_keras_hooks() -> None:
     import keras
 
@@ -465,6 +512,7 @@ def _install_keras_hooks() -> None:
         fn.__doc__ = original.__doc__
         fn.__wrapped__ = original
         setattr(model_cls, name, fn)
+    _install_save_load_hooks()
 
 
 def install(config: dict[str, Any]) -> None:
@@ -497,6 +545,11 @@ def probe(model_variable: str) -> None:
         state.key(candidate)
     for model in list(state.models):
         key = state.key(model)
-        if key in state.fitted or key in state.compiled or model is candidate:
+        if (
+            key in state.fitted
+            or key in state.compiled
+            or key in state.copies
+            or model is candidate
+        ):
             state.save_model(model)
     state.write_manifest(user_ns)
