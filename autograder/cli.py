@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from autograder import __version__
+from autograder import __version__, environments
 from autograder.batch import STORE_FILE, DaskExecutor, Executor, LocalExecutor, ResultStore
 from autograder.batch.runner import default_jobs, plan_batch, run_batch, threads_per_kernel
 from autograder.datasets.base import DataOptions
@@ -76,6 +76,8 @@ rubric_app = typer.Typer(help="Validate rubric files and export their JSON Schem
 schema_app = typer.Typer(help="JSON Schemas of the files the autograder writes.")
 app.add_typer(rubric_app, name="rubric")
 app.add_typer(schema_app, name="schema")
+env_app = typer.Typer(help="Kernel environments: the packages a rubric declares, cached.")
+app.add_typer(env_app, name="env")
 
 _out = Console(highlight=False, soft_wrap=False)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -558,6 +560,15 @@ def rubric_schema() -> None:
 def schema_result() -> None:
     """Print the JSON Schema of result.json."""
     sys.stdout.write(json.dumps(result_json_schema(), indent=2) + "\n")
+
+
+@env_app.command("sync")
+def env_sync(
+    rubric: RubricOption,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when cached.")] = False,
+) -> None:
+    """Build the rubric's kernel environment now, so that grading needs no network."""
+    _out.print(environments.sync(load_rubric(rubric), force=force), markup=False, soft_wrap=True)
 
 
 def _exit_code(exc: AutograderError) -> int:

@@ -16,6 +16,7 @@ message and an exit code.  Anything else escaping a stage is a bug.
     ├── ExecutionError              the kernel could not be started or driven
     ├── EvaluationError             an exported model could not be loaded/measured
     ├── ReferenceSolutionError      the rubric's reference solution cannot be trained
+    ├── KernelEnvironmentError      the rubric's kernel environment cannot be built
     └── StoreError                  the batch results store cannot be opened or written
 """
 
@@ -70,6 +71,13 @@ class ReferenceSolutionError(AutograderError):
     """The reference solution is missing, fails to run, or leaves no model to measure.
 
     An instructor's problem, not a student's: relative thresholds cannot be set without it.
+    """
+
+
+class KernelEnvironmentError(AutograderError):
+    """The packages a rubric declares cannot be installed (offline, unknown, conflicting).
+
+    The message names the packages, uv's reason and the ``env sync`` command to run.
     """
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from autograder import datasets
+from autograder import datasets, environments
 from autograder.artifacts import Artifacts, ExportedModel, read_artifacts
 from autograder.checks.base import CheckContext
 from autograder.checks.registry import run_checks
@@ -91,6 +91,8 @@ class Prepared:
     """Files copied into each submission's working dir (a declared dataset's .npz)."""
     evaluator: Evaluator | None = None
     """Measures models in a separate process; None measures in this one (tests, tools)."""
+    environment: environments.Environment = field(default_factory=environments.default_environment)
+    """The kernel's Python environment (the rubric's packages over the grader's own)."""
 
     @property
     def data_info(self) -> DataInfo:
@@ -102,7 +104,12 @@ class Prepared:
 
 
 def prepare(rubric: LoadedRubric, options: GradeOptions, cache_dir: Path) -> Prepared:
-    """Load the grader's data once per batch; raises DatasetError."""
+    """Load the grader's data and the kernel environment once per batch.
+
+    Raises DatasetError, or KernelEnvironmentError when the rubric's packages are not
+    cached and cannot be installed.
+    """
+    env = environments.ensure(rubric)
     spec = rubric.rubric.dataset
     # The kernel gets whole splits (a fraction shortens its fits); the grader
     # measures on the fraction.
@@ -114,11 +121,11 @@ def prepare(rubric: LoadedRubric, options: GradeOptions, cache_dir: Path) -> Pre
         if not npz.exists():
             datasets.save_npz(declared.generate(spec.declared, whole), npz)
         work = {f"{spec.declared.name}.npz": npz}
-        return Prepared(rubric, options, splits, kernel_data={}, work_files=work)
+        return Prepared(rubric, options, splits, {}, work_files=work, environment=env)
     name = spec.name
     splits = datasets.load_splits(name, options.data)
     npz = datasets.write_npz(name, whole, cache_dir)
-    return Prepared(rubric=rubric, options=options, splits=splits, kernel_data={name: npz})
+    return Prepared(rubric, options, splits, kernel_data={name: npz}, environment=env)
 
 
 def select_model(artifacts: Artifacts, variable: str) -> tuple[ExportedModel | None, str]:
@@ -279,6 +286,7 @@ def execute(submission: Submission, prepared: Prepared, job: JobPaths) -> Execut
             choose_language(prepared.options.language, rubric.language),
         ),
         limits=prepared.options.limits,
+        environment=prepared.environment,
     )
     return run_source(source, job, options)
 

@@ -85,6 +85,11 @@ class CellError(_Data):
     ename: str
     evalue: str
     excerpt: str | None = Field(default=None, description="First line of the cell source.")
+    module: str | None = Field(
+        default=None,
+        description="For ModuleNotFoundError: the module that could not be imported "
+        "(the exception's `name`, read in the kernel).",
+    )
 
 
 class SkippedCell(_Data):
@@ -100,6 +105,30 @@ class Protection(_Data):
     detail: str = Field(description="The limit, or why the layer was unavailable.")
 
 
+class KernelEnvironment(_Data):
+    """The Python environment a kernel ran in: the grader's own, or a rubric's on top of it."""
+
+    name: Literal["default", "rubric"] = Field(
+        description="default: the grader's Colab-like environment; rubric: the rubric's "
+        "`environment.packages` layered over it."
+    )
+    key: str | None = Field(
+        default=None, description="Cache key of the rubric's environment; null for default."
+    )
+    packages: list[str] = Field(
+        default_factory=list, description="The rubric's requirements, as written."
+    )
+    installed: list[str] = Field(
+        default_factory=list,
+        description="name==version of each distribution added on top of the default one.",
+    )
+    python: str = Field(description="Python version of the kernel, e.g. 3.11.7.")
+    tensorflow: str = Field(description="TensorFlow version of the kernel, or `absent`.")
+    from_cache: bool = Field(
+        default=True, description="False when this run had to build the environment first."
+    )
+
+
 class ExecutionSummary(_Data):
     duration_s: float
     errors: list[CellError] = Field(default_factory=list)
@@ -109,6 +138,9 @@ class ExecutionSummary(_Data):
     message: str | None = Field(default=None, description="Why execution stopped, if it did.")
     protections: list[Protection] = Field(
         default_factory=list, description="The sandbox layers the kernel ran under."
+    )
+    environment: KernelEnvironment | None = Field(
+        default=None, description="Which Python environment ran the kernel."
     )
 
 

@@ -28,6 +28,12 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
+from autograder.environments import (
+    MODULE_QUERY,
+    Environment,
+    default_environment,
+    module_from_reply,
+)
 from autograder.execution.guard import Guard
 from autograder.execution.limits import Limits
 from autograder.execution.outputs import CappedLog
@@ -62,6 +68,8 @@ class RunOptions:
     """Extra settings for the kernel's dataset provider: dataset facts, rendered messages."""
     limits: Limits = field(default_factory=Limits)
     """Sandbox, memory, process, disk and output limits."""
+    environment: Environment = field(default_factory=default_environment)
+    """The Python environment: the grader's own, or a rubric's overlay on top of it."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +133,8 @@ def _kernel_env(options: RunOptions) -> dict[str, str]:
     )
     if options.threads > 0:
         env["OMP_NUM_THREADS"] = str(options.threads)
+    if options.environment.site is not None:
+        env["PYTHONPATH"] = str(options.environment.site)
     return env
 
 
@@ -170,12 +180,19 @@ def _job_logger(job: JobPaths) -> Iterator[logging.Logger]:
         handler.close()
 
 
-async def _silent(client: NotebookClient, code: str, timeout: float) -> dict[str, Any]:
+async def _silent(
+    client: NotebookClient,
+    code: str,
+    timeout: float,
+    expressions: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """Run grader code in the kernel without touching cell numbering or outputs."""
     # jupyter_client's dual sync/async API is typed as sync; these calls are awaitable.
     kc: Any = client.kc
     km: Any = client.km
-    msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+    msg_id = kc.execute(
+        code, silent=True, store_history=False, allow_stdin=False, user_expressions=expressions
+    )
     deadline = time.monotonic() + timeout
     while True:
         remaining = deadline - time.monotonic()
@@ -255,7 +272,8 @@ class _Run:
             options.limits,
             Mounts(
                 writable=[job.work, job.artifacts, job.ipc],
-                readonly=sorted(set(options.datasets.values())),
+                readonly=sorted(set(options.datasets.values()))
+                + ([options.environment.site] if options.environment.site else []),
                 workdir=job.work,
             ),
         )
@@ -323,8 +341,25 @@ class _Run:
         outputs = [dict(o) for o in nb_cell.get("outputs", [])]
         self.outputs[cell.index] = outputs
         if not timed_out:
-            self.errors.extend(_cell_errors(cell.index, cell.excerpt, outputs))
+            errors = _cell_errors(cell.index, cell.excerpt, outputs)
+            if any(e.ename == "ModuleNotFoundError" for e in errors):
+                errors = await self._name_missing_module(client, errors)
+            self.errors.extend(errors)
         return which == "cell" or not timed_out
+
+    async def _name_missing_module(
+        self, client: NotebookClient, errors: list[CellError]
+    ) -> list[CellError]:
+        """Ask the kernel which module the import missed (the exception's ``name``)."""
+        try:
+            reply = await _silent(client, "", 10.0, {"module": MODULE_QUERY})
+        except (TimeoutError, DeadKernelError):
+            return errors
+        module = module_from_reply(reply)
+        return [
+            e.model_copy(update={"module": module}) if e.ename == "ModuleNotFoundError" else e
+            for e in errors
+        ]
 
     async def run(self) -> ExecutionRecord:
         try:
@@ -395,6 +430,7 @@ class _Run:
             skipped_cells=[SkippedCell(cell=i, reason=r) for i, r in self.source.skipped],
             message=self.message,
             protections=self._protections(),
+            environment=self.options.environment.info,
         )
         return ExecutionRecord(summary, self.job.artifacts, self.job.log, self.outputs)
 

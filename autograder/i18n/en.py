@@ -100,6 +100,10 @@ MESSAGES: dict[str, str] = {
     "report.failed": "{count} required check(s) failed: {ids}",
     "report.not_graded": "The notebook could not be graded ({status}): {message}",
     "report.cell_error": "cell {cell} raised {ename}: {evalue}",
+    "report.missing_module": (
+        "cell {cell}: module `{module}` is not installed where notebooks are graded; "
+        "the instructor adds it to the rubric: `environment: {{packages: [{package}]}}`"
+    ),
     "status.pass": "pass",
     "status.fail": "fail",
     "status.partial": "partial",
@@ -147,6 +151,11 @@ MESSAGES: dict[str, str] = {
     "html.accuracy_distribution": "Test accuracy distribution",
     "html.count": "submissions",
     "html.mean": "Mean score {mean:.2f} of {max:g} ({count} submissions)",
+    # --- kernel environments (autograder env sync) -------------------------------------
+    "env.default": "{rubric}: no extra packages; kernels run in the grader's own environment",
+    "env.cached": "{rubric}: kernel environment {key} is ready ({installed})",
+    "env.built": "{rubric}: built kernel environment {key} ({installed}) in {path}",
+    "env.nothing_added": "every package is already in the default environment",
     # --- GitHub Actions summary -------------------------------------------------------
     "github.title": "Autograder: {rubric}",
     "github.total": "Total: {score:g} / {max:g}",

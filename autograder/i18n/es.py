@@ -102,6 +102,10 @@ MESSAGES: dict[str, str] = {
     "report.ok": "Todas las comprobaciones obligatorias pasan.",
     "report.failed": "{count} comprobación(es) obligatoria(s) fallaron: {ids}",
     "report.not_graded": "No se pudo calificar el notebook ({status}): {message}",
+    "report.missing_module": (
+        "celda {cell}: el módulo `{module}` no está instalado en el entorno de corrección; "
+        "el profesor lo añade en la rúbrica: `environment: {{packages: [{package}]}}`"
+    ),
     "report.cell_error": "la celda {cell} lanzó {ename}: {evalue}",
     "status.pass": "aprobada",
     "status.fail": "fallida",
@@ -150,6 +154,11 @@ MESSAGES: dict[str, str] = {
     "html.accuracy_distribution": "Distribución de la exactitud en prueba",
     "html.count": "entregas",
     "html.mean": "Puntaje medio {mean:.2f} de {max:g} ({count} entregas)",
+    # --- entornos del kernel (autograder env sync) --------------------------------------
+    "env.default": "{rubric}: sin paquetes extra; los kernels usan el entorno del corrector",
+    "env.cached": "{rubric}: el entorno del kernel {key} está listo ({installed})",
+    "env.built": "{rubric}: entorno del kernel {key} construido ({installed}) en {path}",
+    "env.nothing_added": "todos los paquetes ya están en el entorno por defecto",
     # --- resumen para GitHub Actions --------------------------------------------------
     "github.title": "Autograder: {rubric}",
     "github.total": "Total: {score:g} / {max:g}",

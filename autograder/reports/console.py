@@ -20,6 +20,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from autograder.environments import missing_module_args
+from autograder.i18n import text
 from autograder.reports.experiments_table import experiments_table
 from autograder.results import CheckStatus, GradeReport, SubmissionStatus
 
@@ -321,6 +323,11 @@ def _summary(report: GradeReport) -> Table:
     sandbox = _protections(report)
     if sandbox is not None:
         grid.add_row("Sandbox:", sandbox)
+    environment = report.execution.environment if report.execution is not None else None
+    if environment is not None and environment.name == "rubric":  # the default goes unsaid
+        added = ", ".join(environment.installed) or "nothing over the default"
+        built = "" if environment.from_cache else " (built for this run)"
+        grid.add_row("Environment:", Text(f"{environment.key}: {added}{built}"))
     return grid
 
 
@@ -372,6 +379,10 @@ def _execution(report: GradeReport) -> RenderableType | None:
         return None
     problems: list[str] = []
     for error in execution.errors:
+        missing = missing_module_args(error)
+        if missing:  # the fix is the instructor's: say which package the rubric needs
+            problems.append(text("report.missing_module", "en", **missing))
+            continue
         line = f"cell {error.cell}: {error.ename}: {_one_line(error.evalue)}"
         if error.excerpt:
             line += f" — `{_one_line(error.excerpt)}`"

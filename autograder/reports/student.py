@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.padding import Padding
 from rich.text import Text
 
+from autograder.environments import missing_module_args
 from autograder.i18n import Language, hint, localized, text
 from autograder.reports.console import CHECK_GLYPHS
 from autograder.results import CheckResult, GradeReport
@@ -46,8 +47,17 @@ def render_self_check(
         console.print(Text(line, style="bold red"))
     if report.execution is not None:
         for error in report.execution.errors[:_MAX_CELL_ERRORS]:
-            line = text(
-                "report.cell_error", lang, cell=error.cell, ename=error.ename, evalue=error.evalue
+            missing = missing_module_args(error)
+            line = (
+                text("report.missing_module", lang, **missing)
+                if missing
+                else text(
+                    "report.cell_error",
+                    lang,
+                    cell=error.cell,
+                    ename=error.ename,
+                    evalue=error.evalue,
+                )
             )
             console.print(Text("! " + line, style="magenta"))
         if report.execution.errors:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = 1
@@ -414,6 +416,48 @@ Check = Annotated[
 ]
 
 
+class EnvironmentSpec(_Frozen):
+    """Packages the kernel needs beyond the grader's own, Colab-like environment.
+
+    The grader installs them once, with uv, into a cache layered over its own
+    environment (``autograder env sync`` does it ahead of time); see
+    :mod:`autograder.environments`.
+    """
+
+    packages: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="PEP 508 requirements, e.g. `xgboost==2.1.1` or `paquete-curso>=0.2`; "
+        "no URLs or paths (use `find_links` for local wheels).",
+    )
+    find_links: list[str] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Folders of wheels, relative to the rubric file, searched before the index "
+        "(a course's own package).",
+    )
+
+    @model_validator(mode="after")
+    def _requirements(self) -> EnvironmentSpec:
+        seen: dict[str, str] = {}
+        for text in self.packages:
+            try:
+                requirement = Requirement(text)
+            except InvalidRequirement as exc:  # packaging draws a caret under a second line
+                why = str(exc).splitlines()[0]
+                raise ValueError(f"package {text!r} is not a valid requirement: {why}") from None
+            if requirement.url is not None:
+                raise ValueError(f"package {text!r}: URLs are not accepted; use `find_links`")
+            name = canonicalize_name(requirement.name)
+            if name in seen:
+                raise ValueError(f"package {name!r} is listed twice ({seen[name]!r}, {text!r})")
+            seen[name] = text
+        for folder in self.find_links:
+            if not folder.strip() or "://" in folder:
+                raise ValueError(f"find_links entry {folder!r} must be a local folder")
+        return self
+
+
 class ReferenceSpec(_Frozen):
     """The exercise's reference solution, retrained by ``autograder reference``."""
 
@@ -443,6 +487,10 @@ class Rubric(_Frozen):
         default=None,
         description="Default language of student-facing reports (es or en); "
         "`--lang` overrides it, the locale decides when both are absent.",
+    )
+    environment: EnvironmentSpec = Field(
+        default_factory=EnvironmentSpec,
+        description="Extra packages for the kernel; none: the grader's own environment.",
     )
     checks: list[Check] = Field(min_length=1, description="The checks, in report order.")
 
