@@ -467,7 +467,16 @@ def _install_save_load_hooks() -> None:
     save_original, load_original = saving_api.save_model, saving_api.load_model
 
     def save_model(model: Any, filepath: Any, *args: Any, **kwargs: Any) -> Any:
-        result = save_original(model, filepath, *args, **kwargs)
+        # Keras' legacy .h5 writer pops "optimizer" from the model's live compile
+        # config, so every later .keras export (ours) would lose the optimizer; it is
+        # put back, which changes nothing the student's code can observe otherwise.
+        live = getattr(getattr(model, "_compile_config", None), "config", None)
+        optimizer = live.get("optimizer") if isinstance(live, dict) else None
+        try:
+            result = save_original(model, filepath, *args, **kwargs)
+        finally:
+            if isinstance(live, dict) and optimizer is not None:
+                live.setdefault("optimizer", optimizer)
         with contextlib.suppress(Exception):  # recording never breaks the student's save
             state = _state()
             path = os.path.abspath(os.fspath(filepath))

@@ -317,23 +317,55 @@ def _install_colab_stub(provider: _Provider) -> None:
 _PATH_EVENTS = {"open", "os.listdir", "os.scandir", "os.chdir", "shutil.unpack_archive"}
 
 
+def _missing_colab_path(provider: _Provider, path: Any) -> FileNotFoundError | None:
+    with contextlib.suppress(TypeError, ValueError):
+        path = os.fsdecode(path)
+    if not isinstance(path, str):
+        return None
+    if (path == "/content" or path.startswith("/content/")) and not os.path.exists(path):
+        sentence = provider.sentence("colab_content", path=path)
+        return FileNotFoundError(errno.ENOENT, sentence, path)
+    return None
+
+
 def _install_content_paths(provider: _Provider) -> None:
     """``/content/...`` (Colab's working dir) gets a sentence instead of a bare ENOENT."""
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
-        if event not in _PATH_EVENTS or not args:
-            return
-        path = args[0]
-        if isinstance(path, bytes):
-            path = path.decode("utf-8", "replace")
-        if not isinstance(path, str):
-            return
-        if (path == "/content" or path.startswith("/content/")) and not os.path.exists(path):
-            raise FileNotFoundError(
-                errno.ENOENT, provider.sentence("colab_content", path=path), path
-            )
+        if event in _PATH_EVENTS and args:
+            error = _missing_colab_path(provider, args[0])
+            if error is not None:
+                raise error
 
     sys.addaudithook(hook)
+    # h5py opens files in C, past the audit hook: `model.save('/content/drive/...h5')`
+    # and `load_model('/content/...')` are caught at Keras' saving API instead.
+    with contextlib.suppress(ImportError):
+        from keras.src.saving import saving_api
+
+        for name in ("save_model", "load_model"):
+            _guard_keras_path(provider, saving_api, name)
+
+
+def _guard_keras_path(provider: _Provider, saving_api: Any, name: str) -> None:
+    original = getattr(saving_api, name)
+    path_index = 1 if name == "save_model" else 0  # save_model(model, filepath, ...)
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        path = args[path_index] if len(args) > path_index else kwargs.get("filepath")
+        error = _missing_colab_path(provider, path)
+        if error is None and name == "save_model" and isinstance(path, (str, os.PathLike)):
+            error = _missing_colab_path(provider, os.path.dirname(os.fsdecode(path)))
+        if error is not None:
+            raise error
+        return original(*args, **kwargs)
+
+    guarded.__doc__ = original.__doc__
+    guarded.__wrapped__ = original  # type: ignore[attr-defined]  # as functools.wraps
+    for module in list(sys.modules.values()):
+        with contextlib.suppress(Exception):  # lazy modules may fail on any attribute
+            if getattr(module, name, None) is original:
+                setattr(module, name, guarded)
 
 
 def install_provider(config: dict[str, Any]) -> None:
