@@ -175,11 +175,11 @@ def _tfds_split(tfds: Any, provider: _Provider, name: str, info: Any, spec: Any,
         x = x[..., None]
     y = np.concatenate(ys).reshape(-1).astype(np.int64)
     elements: Any = (x, y) if how["as_supervised"] else {"image": x, "label": y}
-    dataset = tf.data.Dataset.from_tensor_slices(elements)
     batch_size = how.get("batch_size")
-    if batch_size == -1:
-        dataset = dataset.batch(max(1, len(y)))
-    elif isinstance(batch_size, int) and batch_size > 0:
+    if batch_size == -1:  # tfds: the whole split as tensors, not as a dataset
+        return tf.nest.map_structure(tf.convert_to_tensor, elements)
+    dataset = tf.data.Dataset.from_tensor_slices(elements)
+    if isinstance(batch_size, int) and batch_size > 0:
         dataset = dataset.batch(batch_size)
     return dataset
 

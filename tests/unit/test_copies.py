@@ -59,7 +59,8 @@ def test_same_weights_take_the_originals_fits_and_file_facts(tmp_path: Path) -> 
     assert adopted.artifacts.calls_for("m1", "compile")[0].args == {"optimizer": "adam"}
     assert adopted.model.compile == ADAM  # from the original's file, not the recorded call
     assert adopted.model.optimizer_iterations == 18_750
-    assert adopted.note is not None and "identical weights" in adopted.note
+    assert adopted.note is not None
+    assert "identical weights" in adopted.note
 
 
 def test_other_weights_are_not_linked(tmp_path: Path) -> None:
@@ -70,7 +71,8 @@ def test_other_weights_are_not_linked(tmp_path: Path) -> None:
     )
     assert adopted.artifacts.calls_for("m1", "fit") == []
     assert adopted.model is copy
-    assert adopted.note is not None and "other weights" in adopted.note
+    assert adopted.note is not None
+    assert "other weights" in adopted.note
 
 
 def test_an_unverifiable_original_links_nothing(tmp_path: Path) -> None:
@@ -81,7 +83,8 @@ def test_an_unverifiable_original_links_nothing(tmp_path: Path) -> None:
 
     adopted = adopt_original(artifacts.models[1], _measured("m1", "x", None), artifacts, broken)
     assert adopted.artifacts.calls_for("m1", "fit") == []
-    assert adopted.note is not None and "could not be verified" in adopted.note
+    assert adopted.note is not None
+    assert "could not be verified" in adopted.note
 
 
 @pytest.mark.parametrize("case", ["no link", "fitted itself"])
