@@ -268,6 +268,7 @@ def grade(
         seed=seed,
         keep_jobs=keep_jobs,
         limits=Limits(memory_mb=memory_mb, sandbox=sandbox),
+        language=lang.value if lang else None,
     )
     reference_run = _reference_record(loaded, options, WorkerGrade(loaded, options), out)
     identity = run_identity(loaded, options, __version__, reference_run)
@@ -467,7 +468,12 @@ def check(
     language = choose_language(lang.value if lang else None, loaded.rubric.language)
     source = data.value if data else ("synthetic" if quick else "real")
     settings = SelfCheckOptions(quick=quick)
-    base = GradeOptions(data=DataOptions(source=source), timeout_s=timeout, seed=seed)
+    base = GradeOptions(
+        data=DataOptions(source=source),
+        timeout_s=timeout,
+        seed=seed,
+        language=lang.value if lang else None,
+    )
     with tempfile.TemporaryDirectory(prefix="autograder-log-") as logs:
         # TensorFlow loads in the grader while the kernel starts: a student waits for
         # the slower of the two, not for both (the measurement needs it only at the end).

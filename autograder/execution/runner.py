@@ -28,6 +28,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
+from autograder.datasets.serving import provider_settings
 from autograder.environments import (
     MODULE_QUERY,
     Environment,
@@ -216,6 +217,8 @@ def _bootstrap_code(options: RunOptions, job: JobPaths) -> str:
         "datasets": {name: str(path) for name, path in options.datasets.items()},
         "epoch_cap": options.epoch_cap,
         "train_fraction": options.train_fraction,
+        # English catalog sentences unless the caller rendered the student's language.
+        **provider_settings(options.datasets, "en"),
         **options.provider,
     }
     source = Path(bootstrap.__file__).read_text(encoding="utf-8")

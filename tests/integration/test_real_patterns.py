@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from autograder.batch.executors import LocalExecutor
 from autograder.datasets.base import DataOptions
 from autograder.grading import GradeOptions, Prepared, grade_submission, prepare
 from autograder.reference.train import train_reference
 from autograder.results import CheckResult, GradeReport
 from autograder.rubric import load_rubric
 from autograder.selfcheck import SelfCheckOptions, run_self_check
-from autograder.submissions import discover
+from autograder.submissions import Submission, discover
 
 pytestmark = pytest.mark.kernel
 
@@ -100,7 +101,17 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
 
 @pytest.fixture(scope="module")
 def reports(prepared: Prepared) -> dict[str, GradeReport]:
-    return {sub.id: grade_submission(sub, prepared) for sub in discover(PATTERNS)}
+    # Two kernels at a time, as `grade --jobs 2` runs them: CI has two cores.
+    executor = LocalExecutor(jobs=2)
+
+    def grade(submission: Submission) -> GradeReport:
+        return grade_submission(submission, prepared)
+
+    def failed(submission: Submission, message: str) -> GradeReport:
+        raise AssertionError(f"{submission.id}: {message}")
+
+    outcomes = executor.run(grade, discover(PATTERNS), failed)
+    return {submission.id: report for submission, report, _ in outcomes}
 
 
 def _points(report: GradeReport) -> dict[str, float]:
