@@ -88,7 +88,7 @@ def _install_keras_loaders(provider: _Provider) -> None:
 
         for name in _NAMES:
             getattr(tf.keras.datasets, name)  # force the lazy tf.keras aliases to load
-    except Exception:  # tensorflow-less kernels still get keras.datasets
+    except Exception:  # noqa: BLE001, S110  # tensorflow-less kernels still get keras.datasets
         pass
     for module_name, module in list(sys.modules.items()):
         tail = module_name.rsplit(".", 2)
