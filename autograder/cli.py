@@ -170,7 +170,12 @@ def grade(
     data: DataOption = DataChoice.real,
     fraction: Annotated[
         float,
-        typer.Option(min=0.0001, max=1.0, help="Grade on this fraction of each data split."),
+        typer.Option(
+            min=0.0001,
+            max=1.0,
+            help="Train each fit on this fraction of its samples or steps and measure on this "
+            "fraction of each split; the notebook still sees the full data.",
+        ),
     ] = 1.0,
     timeout: Annotated[
         float | None,
