@@ -343,6 +343,12 @@ def _shorten_training(bound: dict[str, Any], cut: Any) -> dict[str, Any]:
     if _is_dataset(x):
         kept = cut("steps", _cardinality(x))
         return {} if kept is None else {"x": x.take(kept)}
+    # A keras PyDataset / ImageDataGenerator.flow knows its batches per epoch, and
+    # Keras continues it across epochs under steps_per_epoch.
+    facts = _input_facts(x) if x is not None and hasattr(x, "__getitem__") else None
+    if facts is not None and isinstance(facts.get("steps"), int):
+        kept = cut("steps", facts["steps"])
+        return {} if kept is None else {"steps_per_epoch": kept}
     return {}
 
 

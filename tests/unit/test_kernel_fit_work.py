@@ -75,16 +75,25 @@ def test_a_fraction_keeps_at_least_one_sample() -> None:
     assert cut == [{"what": "samples", "from": 5, "to": 1}]
 
 
+class _Flow:
+    """As ImageDataGenerator.flow: batch_size, n and len; __getitem__ must not run."""
+
+    batch_size = 64
+    n = 60_000
+
+    def __len__(self) -> int:
+        return 938
+
+    def __getitem__(self, index: int) -> Any:
+        raise AssertionError("describing a Sequence must not draw a batch")
+
+
 def test_a_keras_sequence_reports_its_batch_size_without_being_iterated() -> None:
-    class Flow:  # as ImageDataGenerator.flow: batch_size, n, len; __getitem__ must not run
-        batch_size = 64
-        n = 60_000
-
-        def __len__(self) -> int:
-            return 938
-
-        def __getitem__(self, index: int) -> Any:
-            raise AssertionError("describing a Sequence must not draw a batch")
-
-    assert _input_facts(Flow()) == {"batch_size": 64, "samples": 60_000, "steps": 938}
+    assert _input_facts(_Flow()) == {"batch_size": 64, "samples": 60_000, "steps": 938}
     assert _input_facts(np.zeros((3, 2))) is None
+
+
+def test_a_keras_sequence_trains_a_fraction_of_its_batches() -> None:
+    bound, cut = _shorten(0.1, {"x": _Flow(), "epochs": 10})
+    assert bound["steps_per_epoch"] == 94
+    assert cut == [{"what": "steps", "from": 938, "to": 94}]
