@@ -65,6 +65,14 @@ MESSAGES: dict[str, str] = {
         "statement allows it."
     ),
     "gap.unmeasured": "the gap could not be measured: {reason}",
+    "gap.not_learned": (
+        "no credit for the gap {gap:.3f}: test accuracy {test:.3f} is below {floor:.3f}, "
+        "the least that shows the model learned (chance is {chance:.3f})"
+    ),
+    "gap.not_learned.hint": (
+        "A model that has not learned has no meaningful gap: first make it learn "
+        "(pixel scaling, loss, learning rate), then the gap counts."
+    ),
     "check.no_model.hint": (
         "Make sure the notebook builds, compiles and trains the model in a variable "
         "named `{variable}`, and runs from top to bottom without errors."

@@ -67,6 +67,14 @@ MESSAGES: dict[str, str] = {
         "enunciado lo permite."
     ),
     "gap.unmeasured": "no se pudo medir la brecha: {reason}",
+    "gap.not_learned": (
+        "sin puntos por la brecha {gap:.3f}: la exactitud en prueba {test:.3f} es menor que "
+        "{floor:.3f}, lo mínimo que muestra que el modelo aprendió (el azar da {chance:.3f})"
+    ),
+    "gap.not_learned.hint": (
+        "Un modelo que no aprendió no tiene una brecha con sentido: primero haz que aprenda "
+        "(escala de píxeles, pérdida, tasa de aprendizaje); luego la brecha cuenta."
+    ),
     "check.no_model.hint": (
         "Asegúrate de que el notebook construye, compila y entrena el modelo en una variable "
         "llamada `{variable}`, y de que corre de principio a fin sin errores."
