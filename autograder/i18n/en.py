@@ -164,6 +164,23 @@ MESSAGES: dict[str, str] = {
     "env.cached": "{rubric}: kernel environment {key} is ready ({installed})",
     "env.built": "{rubric}: built kernel environment {key} ({installed}) in {path}",
     "env.nothing_added": "every package is already in the default environment",
+    # --- which model is graded (autograder/selection.py) ------------------------------
+    "selection.variable": "the `{variable}` variable ({kind})",
+    "selection.only_trained": (
+        "no `{variable}` variable at the end; graded the only trained model ({model})"
+    ),
+    "selection.best_match": (
+        "no `{variable}` variable at the end; graded {model}, the trained model closest to "
+        "the rubric's architecture ({match} match; {others})"
+    ),
+    "selection.last_trained": (
+        "no `{variable}` variable at the end; graded the last trained model ({model}); "
+        "the rubric has no architecture to compare with"
+    ),
+    "selection.last_compiled": (
+        "no trained model; graded the last compiled one (`{variable}` unset)"
+    ),
+    "selection.none": "no Keras model was compiled or trained, and `{variable}` is not a model",
     # --- GitHub Actions summary -------------------------------------------------------
     "github.title": "Autograder: {rubric}",
     "github.total": "Total: {score:g} / {max:g}",

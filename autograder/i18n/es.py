@@ -167,6 +167,25 @@ MESSAGES: dict[str, str] = {
     "env.cached": "{rubric}: el entorno del kernel {key} está listo ({installed})",
     "env.built": "{rubric}: entorno del kernel {key} construido ({installed}) en {path}",
     "env.nothing_added": "todos los paquetes ya están en el entorno por defecto",
+    # --- qué modelo se califica (autograder/selection.py) ------------------------------
+    "selection.variable": "la variable `{variable}` ({kind})",
+    "selection.only_trained": (
+        "no hay variable `{variable}` al final; se calificó el único modelo entrenado ({model})"
+    ),
+    "selection.best_match": (
+        "no hay variable `{variable}` al final; se calificó {model}, el modelo entrenado más "
+        "parecido a la arquitectura de la rúbrica ({match} de coincidencia; {others})"
+    ),
+    "selection.last_trained": (
+        "no hay variable `{variable}` al final; se calificó el último modelo entrenado "
+        "({model}); la rúbrica no tiene arquitectura con la que comparar"
+    ),
+    "selection.last_compiled": (
+        "no hay modelo entrenado; se calificó el último compilado (`{variable}` sin asignar)"
+    ),
+    "selection.none": (
+        "no se compiló ni entrenó ningún modelo Keras, y `{variable}` no es un modelo"
+    ),
     # --- resumen para GitHub Actions --------------------------------------------------
     "github.title": "Autograder: {rubric}",
     "github.total": "Total: {score:g} / {max:g}",
