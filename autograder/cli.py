@@ -34,7 +34,7 @@ from autograder.errors import (
     UsageError,
 )
 from autograder.execution.limits import Limits
-from autograder.i18n import choose_language, text
+from autograder.i18n import choose_language, locale_language, text
 from autograder.overrides import apply_overrides, load_overrides
 from autograder.reference.cache import (
     ReferenceOutcome,
@@ -51,7 +51,7 @@ from autograder.reports.progress import BatchProgress
 from autograder.reports.reference import render_reference
 from autograder.reports.student import render_self_check
 from autograder.results import ClassSummary
-from autograder.rubric import LoadedRubric, load_rubric, rubric_json_schema
+from autograder.rubric import LoadedRubric, load_rubric, rubric_json_schema, rubric_summary
 from autograder.submissions import discover
 
 if TYPE_CHECKING:
@@ -538,7 +538,7 @@ def rubric_validate(
             loaded = load_rubric(file)
         except RubricError as exc:
             failed = True
-            for problem in exc.problems:
+            for problem in exc.problems_in(locale_language()):
                 _err.print(problem, markup=False)
             continue
         rubric = loaded.rubric
@@ -581,6 +581,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; testable without a subprocess."""
     try:
         code = app(args=argv, prog_name="autograder", standalone_mode=False)
+    except RubricError as exc:  # in the reader's language, as `rubric validate` prints it
+        _err.print(f"error: {rubric_summary(exc, locale_language())}", markup=False)
+        return _exit_code(exc)
     except AutograderError as exc:
         _err.print(f"error: {exc}", markup=False)
         return _exit_code(exc)

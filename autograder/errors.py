@@ -22,6 +22,7 @@ message and an exit code.  Anything else escaping a stage is a bug.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -36,15 +37,26 @@ class UsageError(AutograderError):
 class RubricError(AutograderError):
     """A rubric file cannot be read or does not validate.
 
-    ``problems`` holds one line per problem, each prefixed with ``file:line``.
+    ``problems`` holds one line per problem, each prefixed with ``file:line``, in
+    English; ``localized`` the same lines in other languages, by language code.
     """
 
-    def __init__(self, path: Path | str, problems: list[str]) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        problems: list[str],
+        localized: Mapping[str, list[str]] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.problems = problems
+        self.localized = dict(localized or {})
         first = problems[0] if problems else "invalid rubric"
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         super().__init__(f"{first}{more}")
+
+    def problems_in(self, language: str) -> list[str]:
+        """The problems in ``language``; English when that language was not rendered."""
+        return self.localized.get(language, self.problems)
 
 
 class DatasetError(AutograderError):

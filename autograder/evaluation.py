@@ -254,7 +254,7 @@ def _activation_name(activation: Any) -> str | None:
     try:
         # tf.nn.relu and keras.activations.relu both serialise to "relu".
         name: Any = keras.activations.serialize(activation)
-    except Exception:  # an unserialisable activation is reported by name instead
+    except Exception:  # noqa: BLE001  # an unserialisable activation is reported by name instead
         name = getattr(activation, "__name__", type(activation).__name__)
     if isinstance(name, dict):
         name = name.get("config") if isinstance(name.get("config"), str) else name.get("class_name")
@@ -264,7 +264,7 @@ def _activation_name(activation: Any) -> str | None:
 def _output_shape(layer: Any) -> list[int | None] | None:
     try:
         shape = layer.output.shape
-    except Exception:  # layers with several or no symbolic outputs have no single shape
+    except Exception:  # noqa: BLE001  # layers with several or no symbolic outputs have no single shape
         return None
     return [None if d is None else int(d) for d in shape]
 

@@ -348,7 +348,7 @@ def grade_submission(submission: Submission, prepared: Prepared) -> GradeReport:
         except InvalidSubmissionError as exc:
             return invalid_report(submission, prepared, str(exc))
         return score(submission, prepared, record)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001  # the last line of defence (below)
         # Last line of defence for the batch: one submission that trips the grader
         # (an unreadable folder, a TensorFlow failure while measuring) becomes an
         # error result instead of losing everyone else's.

@@ -50,7 +50,7 @@ class LocalExecutor:
         self.jobs = jobs
         self.deadline_s = deadline_s
 
-    def run(
+    def run(  # noqa: C901  # one worker pool loop: start, deadline, collect
         self, grade: GradeFn, submissions: Sequence[Submission], failed: FailFn
     ) -> Iterator[Outcome]:
         todo: queue.Queue[tuple[int, Submission] | None] = queue.Queue()
@@ -65,7 +65,7 @@ class LocalExecutor:
                     started[index] = time.monotonic()
                 try:
                     done.put((index, sub, grade(sub), True))
-                except Exception as exc:  # any grader bug is one submission's result
+                except Exception as exc:  # noqa: BLE001  # any grader bug is one submission's result
                     done.put((index, sub, failed(sub, _one_line(exc)), False))
 
         def spawn() -> None:
@@ -143,7 +143,7 @@ class DaskExecutor:
                 sub = futures[future]
                 try:
                     report = future.result()
-                except Exception as exc:  # a lost worker or a grader bug: one result
+                except Exception as exc:  # noqa: BLE001  # a lost worker or a grader bug: one result
                     yield sub, failed(sub, _one_line(exc)), False
                     continue
                 yield sub, report, True

@@ -52,7 +52,7 @@ def run_checks(rubric: Rubric, ctx: CheckContext) -> list[CheckResult]:
             continue
         try:
             results.append(fn(check, ctx))
-        except Exception as exc:  # a grader bug in one check becomes that check's result
+        except Exception as exc:  # noqa: BLE001  # a grader bug in one check becomes that check's result
             error = _one_line(exc)
             results.append(
                 result(

@@ -83,7 +83,7 @@ def cache_dir() -> Path:
         home = os.environ["KERAS_HOME"]
     else:
         base = os.path.expanduser("~")
-        home = os.path.join(base if os.access(base, os.W_OK) else "/tmp", ".keras")
+        home = os.path.join(base if os.access(base, os.W_OK) else "/tmp", ".keras")  # noqa: S108  # keras' own fallback
     home = os.path.expanduser(home)
     if not os.access(home, os.W_OK):
         # keras.utils.get_file silently moves to a temporary cache in this case.

@@ -196,7 +196,7 @@ async def _silent(
             raise TimeoutError
         try:
             msg = await kc.get_shell_msg(timeout=min(remaining, 1.0))
-        except Exception:  # queue.Empty from zmq: poll again until the deadline
+        except Exception:  # noqa: BLE001  # queue.Empty from zmq: poll again until the deadline
             if not await km.is_alive():
                 raise DeadKernelError("kernel died") from None
             continue
@@ -397,7 +397,7 @@ class _Run:
                         guard.cancel()
                         with contextlib.suppress(asyncio.CancelledError):
                             await guard
-            except Exception as exc:  # kernel start failure; nbclient raises assorted types
+            except Exception as exc:  # noqa: BLE001  # kernel start failure; nbclient raises assorted types
                 self.kernel_died = True
                 self.message = self.message or f"could not run the kernel: {exc}"
             finally:

@@ -247,7 +247,7 @@ class Sandbox:
         return [*launcher, json.dumps(config), "--", *inner]
 
     def _bwrap_args(self) -> list[str]:
-        assert self.bwrap is not None
+        assert self.bwrap is not None  # noqa: S101  # callers check it; narrows the type
         args = [self.bwrap, "--die-with-parent", "--new-session", "--unshare-net"]
         args += ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
         args += ["--hostname", "sandbox", "--cap-drop", "ALL"]
@@ -261,8 +261,8 @@ class Sandbox:
         for path in _EXTRA_RO:
             args += ["--ro-bind-try", path, path]
         args += ["--proc", "/proc", "--dev", "/dev"]
-        args += ["--size", str(self.limits.tmp_mb * MIB), "--tmpfs", "/tmp"]
-        args += ["--size", str(self.limits.shm_mb * MIB), "--tmpfs", "/dev/shm"]
+        args += ["--size", str(self.limits.tmp_mb * MIB), "--tmpfs", "/tmp"]  # noqa: S108  # in the sandbox
+        args += ["--size", str(self.limits.shm_mb * MIB), "--tmpfs", "/dev/shm"]  # noqa: S108  # in the sandbox
         # After the tmpfs mounts: a checkout (and its .venv) under /tmp must stay visible.
         for prefix in python_roots():
             args += ["--ro-bind", prefix, prefix]
@@ -271,7 +271,7 @@ class Sandbox:
         for ro in self.mounts.readonly:
             args += ["--ro-bind", str(ro), str(ro)]
         args += ["--chdir", str(self.mounts.workdir)]
-        args += ["--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp"]
+        args += ["--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp"]  # noqa: S108  # its private tmpfs
         # The kernel's parent is the namespace's init (PID 1), which ipykernel's parent
         # poller would take for "the grader died"; --die-with-parent covers that case.
         args += ["--setenv", "JPY_PARENT_PID", "1"]

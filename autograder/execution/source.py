@@ -101,7 +101,7 @@ def _load_notebook(path: Path) -> tuple[SourceCell, ...]:
         raise InvalidSubmissionError(f"{path}: not a valid notebook: no 'cells' list")
     try:
         nb = nbformat.reads(text, as_version=4)
-    except Exception as exc:  # nbformat raises assorted types for broken documents
+    except Exception as exc:  # noqa: BLE001  # nbformat raises assorted types for broken documents
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InvalidSubmissionError(f"{path}: not a valid notebook: {reason}") from None
     cells = []

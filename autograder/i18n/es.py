@@ -190,4 +190,84 @@ MESSAGES: dict[str, str] = {
     "github.title": "Autograder: {rubric}",
     "github.total": "Total: {score:g} / {max:g}",
     "github.failed": "{count} comprobación(es) fallaron",
+    # --- cargador de rúbricas (autograder/rubric): una línea `archivo:línea: ...` -----
+    "rubric.more": " (y {count} más)",
+    "rubric.not_found": "no existe el archivo de rúbrica",
+    "rubric.is_directory": "es un directorio, no un archivo de rúbrica",
+    "rubric.unreadable": "no se puede leer: {error}",
+    "rubric.not_utf8": "no es texto UTF-8 (byte 0x{byte}); guárdelo como UTF-8",
+    "rubric.empty": "el archivo está vacío; se esperaba un mapeo de claves de rúbrica",
+    "rubric.not_mapping": "el nivel superior debe ser un mapeo de claves de rúbrica, hay {found}",
+    "rubric.yaml_syntax": "error de sintaxis YAML: {problem}",
+    "rubric.yaml_error": "error de YAML: {error}",
+    "rubric.yaml_context": "{problem} ({context} en la línea {line})",
+    "rubric.duplicate_key": (
+        "clave repetida (primera en la línea {line}; YAML solo conservaría la última)"
+    ),
+    "rubric.duplicate_check_id": (
+        "id de comprobación repetido {id!r} (también lo usa checks[{other}] en la línea {line})"
+    ),
+    "rubric.missing_key": "falta la clave obligatoria {key!r}",
+    "rubric.missing_kind": "falta la clave obligatoria {key!r} (se esperaba una de: {kinds})",
+    "rubric.unknown_key": "clave desconocida",
+    "rubric.unknown_key.close": "clave desconocida (¿quiso decir {close!r}?)",
+    "rubric.unknown_key.allowed": "clave desconocida (permitidas: {allowed})",
+    "rubric.unknown_kind": (
+        "tipo de comprobación desconocido {value} (se esperaba uno de: {kinds}){suggest}"
+    ),
+    "rubric.suggest": "; ¿quiso decir {close!r}?",
+    "rubric.expected": "se esperaba {expected}, hay {value}",
+    "rubric.at_least": "debe ser al menos {limit}, hay {value}",
+    "rubric.greater_than": "debe ser mayor que {limit}, hay {value}",
+    "rubric.at_most": "debe ser como mucho {limit}, hay {value}",
+    "rubric.less_than": "debe ser menor que {limit}, hay {value}",
+    "rubric.not_empty": "no puede estar vacío",
+    "rubric.at_least_entries": "necesita al menos {count} elementos",
+    "rubric.at_most_entries": "admite como mucho {count} elementos",
+    "rubric.pattern": "{value} no está permitido: debe seguir el patrón {pattern}",
+    "rubric.pattern.name": ("{value} no está permitido: use solo letras, dígitos, '_', '.' y '-'"),
+    "rubric.pattern.identifier": (
+        "{value} no está permitido: debe ser un nombre de variable de Python"
+    ),
+    "rubric.unknown_dataset": (
+        "{value} no es un conjunto de datos conocido (conocidos: {names}){suggest}"
+    ),
+    "rubric.must_be": "debe ser {expected}, hay {value}",
+    "rubric.one_of": "debe ser uno de: {names}; hay {value}{suggest}",
+    "rubric.invalid": "valor no válido: {error}",
+    "rubric.type.int": "un entero",
+    "rubric.type.float": "un número",
+    "rubric.type.str": "un texto",
+    "rubric.type.bool": "true o false",
+    "rubric.type.dict": "un mapeo",
+    "rubric.type.list": "una lista",
+    "rubric.type.model": "un mapeo {{{fields}}}",
+    "rubric.type.either": "{first} o {second}",
+    "rubric.value.mapping": "un mapeo",
+    "rubric.value.list": "una lista",
+    "rubric.value.empty": "un valor vacío",
+    "rubric.value.scalar": "el valor {value!r}",
+    # Los validadores de los propios modelos (autograder/rubric/models.py).
+    "rubric.value_shape": "forma no válida",
+    "rubric.check_ids": "los ids de comprobación deben ser únicos",
+    "rubric.range_empty": "un rango necesita al menos min o max",
+    "rubric.range_order": "min ({min}) es mayor que max ({max})",
+    "rubric.reference_bound": (
+        "una cota de referencia necesita exactamente una de `reference` o `ratio`"
+    ),
+    "rubric.input_shape": "input_shape {shape} debe tener tamaños positivos",
+    "rubric.declared_pair": "el nombre `declared` y un bloque `declared` van juntos",
+    "rubric.parameters_needs": "una comprobación de parámetros necesita `trainable` o `total`",
+    "rubric.accuracy_needs": "una comprobación de exactitud necesita `min` o `max`",
+    "rubric.experiment_ids": "los ids de experimento deben ser únicos dentro de la comprobación",
+    "rubric.question_unfindable": "la pregunta {id} necesita un `tag` o un `pattern`",
+    "rubric.question_pattern": "pregunta {id}: patrón no válido: {error}",
+    "rubric.question_ids": "los ids de pregunta deben ser únicos dentro de la comprobación",
+    "rubric.reference_not_set": (
+        "las comprobaciones {ids} usan cotas de referencia pero `reference` no está definido"
+    ),
+    "rubric.package_invalid": "el paquete {package} no es un requisito válido: {error}",
+    "rubric.package_url": "paquete {package}: no se aceptan URL; use `find_links`",
+    "rubric.package_twice": "el paquete {name} aparece dos veces ({first}, {second})",
+    "rubric.find_links_folder": "la entrada de find_links {folder} debe ser una carpeta local",
 }

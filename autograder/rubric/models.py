@@ -8,11 +8,14 @@ error at load time, not a silently ignored line.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic_core import PydanticCustomError
+
+from autograder.i18n import en
 
 SCHEMA_VERSION = 1
 
@@ -26,6 +29,29 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+def invalid(key: str, **ctx: Any) -> PydanticCustomError:
+    """A validation error the rubric loader can locate and translate: its type is the
+    catalog key (``rubric.<name>``), its context the message's arguments."""
+    return PydanticCustomError(key, en.MESSAGES[key], ctx)
+
+
+SHAPE_ERROR = "rubric.value_shape"
+"""The error type of a value that fits no member of a number-or-mapping union."""
+
+
+def _number_or_mapping(number: str, mapping: str) -> Discriminator:
+    # Pick the member by the YAML value's shape, so that an error speaks about the
+    # member the author meant and its path carries our tag, not Pydantic's label.
+    def shape(value: Any) -> str | None:
+        if isinstance(value, dict | BaseModel):
+            return mapping
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return number
+        return None
+
+    return Discriminator(shape, custom_error_type=SHAPE_ERROR, custom_error_message="bad shape")
+
+
 class Range(_Frozen):
     """An inclusive numeric range; either end may be open."""
 
@@ -35,16 +61,20 @@ class Range(_Frozen):
     @model_validator(mode="after")
     def _ordered(self) -> Range:
         if self.min is None and self.max is None:
-            raise ValueError("a range needs at least one of min or max")
+            raise invalid("rubric.range_empty")
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+            raise invalid("rubric.range_order", min=self.min, max=self.max)
         return self
 
     def contains(self, value: float) -> bool:
         return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
 
 
-IntOrRange = Annotated[int | Range, Field(description="An exact integer, or a {min, max} range.")]
+IntOrRange = Annotated[
+    Annotated[int, Tag("int")] | Annotated[Range, Tag("range")],
+    _number_or_mapping("int", "range"),
+    Field(description="An exact integer, or a {min, max} range."),
+]
 
 
 class ReferenceBound(_Frozen):
@@ -65,7 +95,7 @@ class ReferenceBound(_Frozen):
     @model_validator(mode="after")
     def _exactly_one(self) -> ReferenceBound:
         if (self.reference is None) == (self.ratio is None):
-            raise ValueError("a reference bound needs exactly one of `reference` or `ratio`")
+            raise invalid("rubric.reference_bound")
         return self
 
     def resolve(self, value: float) -> float:
@@ -76,7 +106,8 @@ class ReferenceBound(_Frozen):
 
 Fraction = Annotated[float, Field(ge=0, le=1)]
 Bound = Annotated[
-    Fraction | ReferenceBound,
+    Annotated[Fraction, Tag("fraction")] | Annotated[ReferenceBound, Tag("reference")],
+    _number_or_mapping("fraction", "reference"),
     Field(description="A number, or {reference: offset} / {ratio: factor} of the reference."),
 ]
 
@@ -121,7 +152,7 @@ class DeclaredDataset(_Frozen):
     @model_validator(mode="after")
     def _positive(self) -> DeclaredDataset:
         if any(d <= 0 for d in self.input_shape):
-            raise ValueError(f"input_shape {self.input_shape} must have positive sizes")
+            raise invalid("rubric.input_shape", shape=str(self.input_shape))
         return self
 
 
@@ -140,7 +171,7 @@ class DatasetSpec(_Frozen):
     @model_validator(mode="after")
     def _declared(self) -> DatasetSpec:
         if (self.name == "declared") != (self.declared is not None):
-            raise ValueError("name `declared` and a `declared` block go together")
+            raise invalid("rubric.declared_pair")
         return self
 
     @property
@@ -214,7 +245,7 @@ class ParametersCheck(_CheckBase):
     @model_validator(mode="after")
     def _something(self) -> ParametersCheck:
         if self.trainable is None and self.total is None:
-            raise ValueError("a parameters check needs `trainable` or `total`")
+            raise invalid("rubric.parameters_needs")
         return self
 
 
@@ -255,7 +286,7 @@ class AccuracyCheck(_CheckBase):
     @model_validator(mode="after")
     def _bounded(self) -> AccuracyCheck:
         if self.min is None and self.max is None:
-            raise ValueError("an accuracy check needs `min` or `max`")
+            raise invalid("rubric.accuracy_needs")
         return self
 
 
@@ -331,7 +362,7 @@ class ExperimentsCheck(_CheckBase):
     def _unique(self) -> ExperimentsCheck:
         ids = [spec.id for spec in self.require]
         if len(ids) != len(set(ids)):
-            raise ValueError("experiment ids must be unique within the check")
+            raise invalid("rubric.experiment_ids")
         return self
 
 
@@ -368,12 +399,12 @@ class Question(_Frozen):
     @model_validator(mode="after")
     def _findable(self) -> Question:
         if self.tag is None and self.pattern is None:
-            raise ValueError(f"question {self.id!r} needs a `tag` or a `pattern`")
+            raise invalid("rubric.question_unfindable", id=repr(self.id))
         if self.pattern is not None:
             try:
                 re.compile(self.pattern)
             except re.error as exc:
-                raise ValueError(f"question {self.id!r}: bad pattern: {exc}") from None
+                raise invalid("rubric.question_pattern", id=repr(self.id), error=str(exc)) from None
         return self
 
 
@@ -385,7 +416,7 @@ class AnswersCheck(_CheckBase):
     def _unique(self) -> AnswersCheck:
         ids = [q.id for q in self.questions]
         if len(ids) != len(set(ids)):
-            raise ValueError("question ids must be unique within the check")
+            raise invalid("rubric.question_ids")
         return self
 
 
@@ -445,16 +476,17 @@ class EnvironmentSpec(_Frozen):
                 requirement = Requirement(text)
             except InvalidRequirement as exc:  # packaging draws a caret under a second line
                 why = str(exc).splitlines()[0]
-                raise ValueError(f"package {text!r} is not a valid requirement: {why}") from None
+                raise invalid("rubric.package_invalid", package=repr(text), error=why) from None
             if requirement.url is not None:
-                raise ValueError(f"package {text!r}: URLs are not accepted; use `find_links`")
+                raise invalid("rubric.package_url", package=repr(text))
             name = canonicalize_name(requirement.name)
             if name in seen:
-                raise ValueError(f"package {name!r} is listed twice ({seen[name]!r}, {text!r})")
+                first, second = repr(seen[name]), repr(text)
+                raise invalid("rubric.package_twice", name=repr(name), first=first, second=second)
             seen[name] = text
         for folder in self.find_links:
             if not folder.strip() or "://" in folder:
-                raise ValueError(f"find_links entry {folder!r} must be a local folder")
+                raise invalid("rubric.find_links_folder", folder=repr(folder))
         return self
 
 
@@ -499,7 +531,7 @@ class Rubric(_Frozen):
         seen: set[str] = set()
         for check in self.checks:
             if check.id in seen:
-                raise ValueError(f"duplicate check id {check.id!r}")
+                raise invalid("rubric.check_ids", id=check.id)
             seen.add(check.id)
         return self
 
@@ -507,7 +539,7 @@ class Rubric(_Frozen):
     def _reference_declared(self) -> Rubric:
         if self.reference is None and self.relative_checks:
             ids = ", ".join(c.id for c in self.relative_checks)
-            raise ValueError(f"checks {ids} use reference bounds but `reference` is not set")
+            raise invalid("rubric.reference_not_set", ids=ids)
         return self
 
     @property

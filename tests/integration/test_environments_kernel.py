@@ -13,7 +13,6 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from tiny_wheel import write_wheel
 
 from autograder.datasets.base import DataOptions
 from autograder.execution.runner import JobPaths, RunOptions, run_source
@@ -23,6 +22,7 @@ from autograder.grading import GradeOptions, grade_submission, prepare
 from autograder.results import GradeReport
 from autograder.rubric import load_rubric
 from autograder.submissions import discover
+from tests.tiny_wheel import write_wheel
 
 pytestmark = [
     pytest.mark.kernel,

@@ -94,12 +94,14 @@ def test_each_conv_setting_is_compared(
 ) -> None:
     outcome = check_architecture(_spec(**{field: wanted}), build.context(build.model(cnn)))
     assert outcome.status == "fail"
+    assert outcome.details is not None
     assert problem in outcome.details["diff"][0]["problems"]
 
 
 def test_dropout_rate_and_missing_regularizer_are_compared(build: Any) -> None:
     layers = _cnn_layers(l2=0, rate=0.5)
     outcome = check_architecture(_spec(l2=0.001), build.context(build.model(layers)))
+    assert outcome.details is not None
     diff = outcome.details["diff"]
     assert outcome.status == "fail"
     assert "l2: expected 0.001, found None" in diff[0]["problems"]

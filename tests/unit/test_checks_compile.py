@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pytest
 
 from autograder.checks.compile import check_compile, recorded_compile
 from autograder.rubric.models import CompileCheck
+
+if TYPE_CHECKING:
+    from conftest import Build
 
 FULL = CompileCheck(
     id="compile",
@@ -17,7 +22,7 @@ FULL = CompileCheck(
 )
 
 
-def test_matching_settings_pass(build) -> None:
+def test_matching_settings_pass(build: Build) -> None:
     outcome = check_compile(FULL, build.context(build.model()))
     assert outcome.status == "pass"
     assert outcome.points == 4
@@ -41,12 +46,12 @@ def test_matching_settings_pass(build) -> None:
         ({"learning_rate": 0.001 * (1 + 1e-5)}, False),
     ],
 )
-def test_aliases_and_tolerance(build, fields, ok: bool) -> None:
+def test_aliases_and_tolerance(build: Build, fields: dict[str, Any], ok: bool) -> None:
     check = CompileCheck(id="compile", points=1, **fields)
     assert (check_compile(check, build.context(build.model())).status == "pass") is ok
 
 
-def test_partial_points_name_what_failed(build) -> None:
+def test_partial_points_name_what_failed(build: Build) -> None:
     info = build.compile_info(optimizer="sgd", learning_rate=0.01)
     outcome = check_compile(FULL, build.context(build.model(compile_info=info)))
     assert outcome.status == "partial"
@@ -56,7 +61,7 @@ def test_partial_points_name_what_failed(build) -> None:
     )
 
 
-def test_nothing_matching_fails(build) -> None:
+def test_nothing_matching_fails(build: Build) -> None:
     info = build.compile_info(optimizer="sgd", loss="mean_squared_error", metrics=[])
     check = FULL.model_copy(update={"learning_rate": None})
     outcome = check_compile(check, build.context(build.model(compile_info=info)))
@@ -65,7 +70,7 @@ def test_nothing_matching_fails(build) -> None:
     assert "metrics [] lack accuracy" in outcome.message
 
 
-def test_logits_output_with_from_logits_true_is_accepted(build) -> None:
+def test_logits_output_with_from_logits_true_is_accepted(build: Build) -> None:
     model = build.model(
         build.fashion_layers("linear"), compile_info=build.compile_info(from_logits=True)
     )
@@ -74,7 +79,7 @@ def test_logits_output_with_from_logits_true_is_accepted(build) -> None:
     assert "sparse_categorical_crossentropy, from_logits" in outcome.message
 
 
-def test_softmax_output_with_from_logits_true_is_inconsistent(build) -> None:
+def test_softmax_output_with_from_logits_true_is_inconsistent(build: Build) -> None:
     model = build.model(compile_info=build.compile_info(from_logits=True))
     outcome = check_compile(FULL, build.context(model))
     assert outcome.status == "partial"
@@ -84,7 +89,7 @@ def test_softmax_output_with_from_logits_true_is_inconsistent(build) -> None:
     )
 
 
-def test_linear_output_with_from_logits_false_is_inconsistent(build) -> None:
+def test_linear_output_with_from_logits_false_is_inconsistent(build: Build) -> None:
     model = build.model(build.fashion_layers("linear"))
     outcome = check_compile(FULL, build.context(model))
     assert outcome.status == "partial"
@@ -93,12 +98,12 @@ def test_linear_output_with_from_logits_false_is_inconsistent(build) -> None:
     )
 
 
-def test_activation_layer_output_counts_as_probabilities(build) -> None:
+def test_activation_layer_output_counts_as_probabilities(build: Build) -> None:
     layers = [*build.fashion_layers("linear"), build.layer("Activation", activation="softmax")]
     assert check_compile(FULL, build.context(build.model(layers))).status == "pass"
 
 
-def test_an_explicit_from_logits_is_compared_exactly(build) -> None:
+def test_an_explicit_from_logits_is_compared_exactly(build: Build) -> None:
     check = CompileCheck(
         id="compile", points=2, loss="sparse_categorical_crossentropy", from_logits=True
     )
@@ -107,7 +112,7 @@ def test_an_explicit_from_logits_is_compared_exactly(build) -> None:
     assert outcome.message == "from_logits=False (expected True) (1 of 2 settings match)"
 
 
-def test_falls_back_to_the_recorded_call_and_says_so(build) -> None:
+def test_falls_back_to_the_recorded_call_and_says_so(build: Build) -> None:
     call = build.compile_call(
         optimizer={"class_name": "Adam", "learning_rate": 0.001},
         loss="sparse_categorical_crossentropy",
@@ -120,7 +125,7 @@ def test_falls_back_to_the_recorded_call_and_says_so(build) -> None:
     )
 
 
-def test_a_failed_compile_call_is_not_used(build) -> None:
+def test_a_failed_compile_call_is_not_used(build: Build) -> None:
     call = build.compile_call(optimizer="adam", loss="mse").model_copy(update={"error": "boom"})
     outcome = check_compile(FULL, build.context(build.model(uncompiled=True), [call]))
     assert outcome.status == "fail"
@@ -142,6 +147,6 @@ def test_recorded_compile_reads_objects_and_strings() -> None:
     assert recorded_compile({"optimizer": 3, "loss": None}).optimizer is None
 
 
-def test_no_model(build) -> None:
+def test_no_model(build: Build) -> None:
     outcome = check_compile(FULL, build.context(None, no_model_reason="timeout"))
     assert outcome.message == "no trained model was captured: timeout"

@@ -164,5 +164,6 @@ def test_cnn_threshold_relative_to_the_reference(build: Any) -> None:
     outcome = check_experiments(check, ctx)
     assert outcome.points == 0
     assert "validation accuracy ≥ 0.97" in outcome.message
+    assert outcome.details is not None
     rule = outcome.details["requirements"][0]["min_val_accuracy"]
     assert rule == {"rule": {"reference": -0.02}, "reference": 0.99, "threshold": 0.97}

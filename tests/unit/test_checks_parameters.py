@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from autograder.checks.parameters import check_parameters
 from autograder.rubric.models import ParametersCheck, Range
 
+if TYPE_CHECKING:
+    from conftest import Build
 
-def test_exact_trainable_count_passes(build) -> None:
+
+def test_exact_trainable_count_passes(build: Build) -> None:
     check = ParametersCheck(id="params", points=1, trainable=101_770)
     outcome = check_parameters(check, build.context(build.model()))
     assert outcome.status == "pass"
@@ -16,7 +21,7 @@ def test_exact_trainable_count_passes(build) -> None:
     assert outcome.measured == {"trainable": 101_770}
 
 
-def test_wrong_count_fails_with_both_numbers(build) -> None:
+def test_wrong_count_fails_with_both_numbers(build: Build) -> None:
     check = ParametersCheck(id="params", points=1, trainable=101_770)
     outcome = check_parameters(check, build.context(build.model(trainable=301_010)))
     assert outcome.status == "fail"
@@ -24,7 +29,7 @@ def test_wrong_count_fails_with_both_numbers(build) -> None:
     assert outcome.message == "trainable 301,010 (expected 101,770)"
 
 
-def test_ranges_and_total_are_all_or_nothing(build) -> None:
+def test_ranges_and_total_are_all_or_nothing(build: Build) -> None:
     check = ParametersCheck(
         id="params", points=2, trainable=Range(min=90_000, max=110_000), total=Range(max=100_000)
     )
@@ -39,7 +44,7 @@ def test_ranges_and_total_are_all_or_nothing(build) -> None:
     assert outcome.measured == {"trainable": 101_770, "total": 101_796}
 
 
-def test_open_ranges_are_described_in_words(build) -> None:
+def test_open_ranges_are_described_in_words(build: Build) -> None:
     check = ParametersCheck(id="params", points=1, trainable=Range(min=200_000))
     outcome = check_parameters(check, build.context(build.model()))
     assert outcome.message == "trainable 101,770 (expected at least 200,000)"
@@ -53,7 +58,7 @@ def test_open_ranges_are_described_in_words(build) -> None:
     )
 
 
-def test_no_model(build) -> None:
+def test_no_model(build: Build) -> None:
     check = ParametersCheck(id="params", points=1, trainable=1)
     outcome = check_parameters(check, build.context(None, no_model_reason="nothing exported"))
     assert (outcome.status, outcome.message) == (

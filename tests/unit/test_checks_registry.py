@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,6 +19,9 @@ from autograder.rubric.models import (
     Rubric,
     TrainingCheck,
 )
+
+if TYPE_CHECKING:
+    from conftest import Build
 
 ALL_CHECKS = [
     ArchitectureCheck(id="arch", points=2, layers=[LayerSpec(type="Flatten")]),
@@ -47,14 +51,14 @@ def test_every_rubric_kind_is_registered() -> None:
     assert kinds == set(registry.CHECKS)
 
 
-def test_runs_in_rubric_order(build) -> None:
+def test_runs_in_rubric_order(build: Build) -> None:
     results = registry.run_checks(_rubric(), build.context(build.model(), [build.fit(10)]))
     assert [r.id for r in results] == [c.id for c in ALL_CHECKS]
     statuses = [r.status for r in results]
     assert statuses == ["fail", "pass", "pass", "pass", "pass", "pass"]
 
 
-def test_without_a_model_every_check_fails_with_the_reason(build) -> None:
+def test_without_a_model_every_check_fails_with_the_reason(build: Build) -> None:
     results = registry.run_checks(_rubric(), build.context(None, no_model_reason="kernel died"))
     assert {r.status for r in results} == {"fail"}
     assert {r.message for r in results} == {"no trained model was captured: kernel died"}
@@ -63,7 +67,7 @@ def test_without_a_model_every_check_fails_with_the_reason(build) -> None:
 
 
 def test_a_crashing_check_becomes_an_error_and_the_rest_still_run(
-    build, monkeypatch: pytest.MonkeyPatch
+    build: Build, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(check: object, ctx: object) -> typing.NoReturn:
         raise ValueError("layers\nsecond line")
@@ -78,7 +82,7 @@ def test_a_crashing_check_becomes_an_error_and_the_rest_still_run(
     assert [r.status for r in results[2:]] == ["pass"] * 4
 
 
-def test_results_are_json_serialisable(build) -> None:
+def test_results_are_json_serialisable(build: Build) -> None:
     ctx = build.context(build.model(), [build.fit(10)])
     for outcome in registry.run_checks(_rubric(), ctx):
         outcome.model_dump_json()

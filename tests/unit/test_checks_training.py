@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pytest
 
 from autograder.checks.training import check_training
 from autograder.rubric.models import Range, TrainingCheck
 
+if TYPE_CHECKING:
+    from conftest import Build
+
 TUTORIAL = TrainingCheck(id="fit", points=3, epochs=10, batch_size=32, validation="none")
 
 
-def test_default_batch_size_is_keras_default(build) -> None:
+def test_default_batch_size_is_keras_default(build: Build) -> None:
     outcome = check_training(TUTORIAL, build.context(build.model(), [build.fit(10)]))
     assert outcome.status == "pass"
     assert outcome.points == 3
@@ -24,14 +29,14 @@ def test_default_batch_size_is_keras_default(build) -> None:
     }
 
 
-def test_epochs_add_up_over_fits_and_the_last_fit_sets_the_rest(build) -> None:
+def test_epochs_add_up_over_fits_and_the_last_fit_sets_the_rest(build: Build) -> None:
     calls = [build.fit(5, batch_size=64), build.fit(5), build.fit(7, model="other")]
     outcome = check_training(TUTORIAL, build.context(build.model(), calls))
     assert outcome.status == "pass"
     assert outcome.message == "10 epochs; batch size 32; validation: none; over 2 fit calls"
 
 
-def test_early_stopping_counts_epochs_actually_run(build) -> None:
+def test_early_stopping_counts_epochs_actually_run(build: Build) -> None:
     call = build.fit(4, epochs=100)
     check = TrainingCheck(id="fit", points=1, epochs=Range(min=5))
     outcome = check_training(check, build.context(build.model(), [call]))
@@ -41,7 +46,7 @@ def test_early_stopping_counts_epochs_actually_run(build) -> None:
     assert outcome.message == "1 epoch run (expected at least 5)"
 
 
-def test_partial_points_for_some_settings(build) -> None:
+def test_partial_points_for_some_settings(build: Build) -> None:
     outcome = check_training(
         TUTORIAL, build.context(build.model(), [build.fit(20, batch_size=128)])
     )
@@ -64,13 +69,13 @@ def test_partial_points_for_some_settings(build) -> None:
         ({"validation_split": 0.2}, "none", False),
     ],
 )
-def test_validation_modes(build, fit_args, wanted: str, ok: bool) -> None:
+def test_validation_modes(build: Build, fit_args: dict[str, Any], wanted: str, ok: bool) -> None:
     check = TrainingCheck(id="fit", points=1, validation=wanted)
     outcome = check_training(check, build.context(build.model(), [build.fit(**fit_args)]))
     assert (outcome.status == "pass") is ok
 
 
-def test_validation_split_value(build) -> None:
+def test_validation_split_value(build: Build) -> None:
     check = TrainingCheck(id="fit", points=1, validation_split=0.2)
     good = check_training(check, build.context(build.model(), [build.fit(validation_split=0.2)]))
     bad = check_training(check, build.context(build.model(), [build.fit(validation_split=0.1)]))
@@ -78,20 +83,20 @@ def test_validation_split_value(build) -> None:
     assert bad.message == "validation_split 0.1 (expected 0.2)"
 
 
-def test_a_dataset_sets_its_own_batch_size(build) -> None:
+def test_a_dataset_sets_its_own_batch_size(build: Build) -> None:
     call = build.fit(10, x={"class_name": "_BatchDataset"})
     outcome = check_training(TUTORIAL, build.context(build.model(), [call]))
     assert outcome.status == "partial"
     assert outcome.message.startswith("batch size set by the dataset passed to fit")
 
 
-def test_never_trained(build) -> None:
+def test_never_trained(build: Build) -> None:
     outcome = check_training(TUTORIAL, build.context(build.model()))
     assert outcome.status == "fail"
     assert outcome.message == "the model was never trained (no fit call recorded)"
     assert outcome.expected == {"epochs": 10, "batch_size": 32, "validation": "none"}
 
 
-def test_no_model(build) -> None:
+def test_no_model(build: Build) -> None:
     outcome = check_training(TUTORIAL, build.context(None, [build.fit()], "no model variable"))
     assert outcome.message == "no trained model was captured: no model variable"

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from autograder.checks.base import CheckContext
 from autograder.checks.claims import check_claims
 from autograder.claims import find_claims
 from autograder.results import DataInfo
 from autograder.rubric.models import ClaimsCheck
+
+if TYPE_CHECKING:
+    from conftest import Build
 
 REAL = DataInfo(source="real", fraction=1.0, dataset="fashion_mnist")
 CHECK = ClaimsCheck(id="claims", points=1, tolerance=0.02)
@@ -25,7 +30,10 @@ def _notebook(tmp_path: Path, *cells: nbformat.NotebookNode) -> Path:
 
 
 def _printed(text: str) -> nbformat.NotebookNode:
-    return new_code_cell("...", outputs=[new_output("stream", name="stdout", text=text)])
+    cell: nbformat.NotebookNode = new_code_cell(
+        "...", outputs=[new_output("stream", name="stdout", text=text)]
+    )
+    return cell
 
 
 @pytest.mark.parametrize(
@@ -69,19 +77,21 @@ def test_unreadable_notebooks_have_no_claims(tmp_path: Path, content: bytes) -> 
     assert find_claims(path) == ()
 
 
-def _context(build, tmp_path: Path, claim: str, data: DataInfo = REAL, test: float = 0.10):
+def _context(
+    build: Build, tmp_path: Path, claim: str, data: DataInfo = REAL, test: float = 0.10
+) -> CheckContext:
     claims = find_claims(_notebook(tmp_path, _printed(claim)))
     return dataclasses.replace(build.context(build.model(test=test)), data=data, claims=claims)
 
 
-def test_a_false_claim_fails_naming_both_numbers(build, tmp_path: Path) -> None:
+def test_a_false_claim_fails_naming_both_numbers(build: Build, tmp_path: Path) -> None:
     outcome = check_claims(CHECK, _context(build, tmp_path, "Test accuracy: 0.99"))
     assert outcome.status == "fail"
     assert outcome.message.startswith("claimed 0.99, measured 0.1 (differs by 0.890 > 0.02")
     assert outcome.measured["claimed"] == pytest.approx(0.99)
 
 
-def test_an_honest_claim_passes(build, tmp_path: Path) -> None:
+def test_an_honest_claim_passes(build: Build, tmp_path: Path) -> None:
     ctx = _context(build, tmp_path, "Test accuracy: 0.8712", test=0.8771)
     outcome = check_claims(CHECK, ctx)
     assert (outcome.status, outcome.points) == ("pass", 1)
@@ -94,14 +104,16 @@ def test_an_honest_claim_passes(build, tmp_path: Path) -> None:
         (DataInfo(source="real", fraction=0.1, dataset="fashion_mnist"), "0.1 of the data"),
     ],
 )
-def test_claims_are_skipped_when_not_comparable(build, tmp_path: Path, data, reason) -> None:
+def test_claims_are_skipped_when_not_comparable(
+    build: Build, tmp_path: Path, data: DataInfo, reason: str
+) -> None:
     outcome = check_claims(CHECK, _context(build, tmp_path, "Test accuracy: 0.99", data))
     assert outcome.status == "skipped"
     assert reason in outcome.message
     assert (outcome.points, outcome.max_points) == (0, 0)
 
 
-def test_no_claim_is_skipped_with_the_reason(build, tmp_path: Path) -> None:
+def test_no_claim_is_skipped_with_the_reason(build: Build, tmp_path: Path) -> None:
     outcome = check_claims(CHECK, _context(build, tmp_path, "hello"))
     assert outcome.status == "skipped"
     assert outcome.message.startswith("no test accuracy reported")

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from student_reports import report_for
-from tiny_wheel import write_wheel
 
 from autograder import environments
 from autograder.artifacts import Artifacts
@@ -24,6 +23,7 @@ from autograder.reports.console import render_submission
 from autograder.reports.student import render_self_check
 from autograder.results import CellError, ExecutionSummary, GradeReport, KernelEnvironment
 from autograder.rubric import LoadedRubric, load_rubric
+from tests.tiny_wheel import write_wheel
 
 VALID = Path(__file__).parent.parent / "fixtures" / "rubrics" / "valid.yaml"
 COURSE = {"paquete_curso/__init__.py": "def saludo(nombre):\n    return f'Hola, {nombre}'\n"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pytest
 
@@ -18,10 +20,13 @@ from autograder.rubric.models import (
     Preprocessing,
 )
 
+if TYPE_CHECKING:
+    from conftest import Build, SavedModels
+
 SCALE = Preprocessing()
 
 
-def test_fashion_model_structure_and_parameters(saved_models) -> None:
+def test_fashion_model_structure_and_parameters(saved_models: SavedModels) -> None:
     measured = measure_model(saved_models["softmax"], "m0", saved_models.fashion, SCALE)
     assert measured.key == "m0"
     assert measured.trainable_params == 101_770
@@ -36,7 +41,7 @@ def test_fashion_model_structure_and_parameters(saved_models) -> None:
     assert [lay.trainable_params for lay in measured.layers] == [0, 100_480, 1_290]
 
 
-def test_compile_settings_come_from_the_saved_model(saved_models) -> None:
+def test_compile_settings_come_from_the_saved_model(saved_models: SavedModels) -> None:
     logits = measure_model(saved_models["logits"], "m0", saved_models.fashion, SCALE).compile
     softmax = measure_model(saved_models["softmax"], "m0", saved_models.fashion, SCALE).compile
     assert logits is not None
@@ -55,12 +60,12 @@ def test_compile_settings_come_from_the_saved_model(saved_models) -> None:
     assert activation.compile.metrics == ["acc"]  # kept as given; checks treat it as accuracy
 
 
-def test_uncompiled_model_has_no_compile_settings(saved_models) -> None:
+def test_uncompiled_model_has_no_compile_settings(saved_models: SavedModels) -> None:
     measured = measure_model(saved_models["uncompiled"], "m0", saved_models.fashion, SCALE)
     assert measured.compile is None
 
 
-def test_logits_softmax_and_activation_layer_score_the_same(saved_models) -> None:
+def test_logits_softmax_and_activation_layer_score_the_same(saved_models: SavedModels) -> None:
     results = {
         name: measure_model(saved_models[name], name, saved_models.fashion, SCALE)
         for name in ("logits", "softmax", "activation")
@@ -80,7 +85,7 @@ def test_logits_softmax_and_activation_layer_score_the_same(saved_models) -> Non
         assert measured.train_loss == pytest.approx(reference.train_loss, rel=1e-4)
 
 
-def test_scores_agree_with_keras_on_the_same_data(saved_models) -> None:
+def test_scores_agree_with_keras_on_the_same_data(saved_models: SavedModels) -> None:
     import keras  # noqa: PLC0415  # lazy, like the fixture that saved the models
 
     splits = saved_models.fashion
@@ -93,14 +98,14 @@ def test_scores_agree_with_keras_on_the_same_data(saved_models) -> None:
     assert measured.test_loss == pytest.approx(float(np.mean(expected_loss)), rel=1e-4)
 
 
-def test_measurement_is_deterministic_with_dropout(saved_models) -> None:
+def test_measurement_is_deterministic_with_dropout(saved_models: SavedModels) -> None:
     first = measure_model(saved_models["activation"], "m0", saved_models.fashion, SCALE)
     second = measure_model(saved_models["activation"], "m0", saved_models.fashion, SCALE)
     assert first.train_accuracy == pytest.approx(second.train_accuracy)
     assert first.train_loss == pytest.approx(second.train_loss, rel=1e-9)
 
 
-def test_cifar_mlp_is_fed_flattened_images_and_column_labels(saved_models) -> None:
+def test_cifar_mlp_is_fed_flattened_images_and_column_labels(saved_models: SavedModels) -> None:
     measured = measure_model(saved_models["cifar"], "m0", saved_models.cifar, SCALE)
     assert measured.trainable_params == 100_778
     assert [lay.units for lay in measured.layers] == [32, 32, 32, 10]
@@ -110,14 +115,14 @@ def test_cifar_mlp_is_fed_flattened_images_and_column_labels(saved_models) -> No
     assert measured.overfitting_gap is not None
 
 
-def test_nested_compiled_model_loads(saved_models) -> None:
+def test_nested_compiled_model_loads(saved_models: SavedModels) -> None:
     measured = measure_model(saved_models["nested"], "m0", saved_models.fashion, SCALE)
     assert [lay.type for lay in measured.layers] == ["Reshape", "Sequential", "Dense"]
     assert measured.compile is None
     assert measured.error is None
 
 
-def test_input_that_cannot_fit_leaves_scores_empty_with_a_reason(saved_models) -> None:
+def test_input_that_cannot_fit_leaves_scores_empty_with_a_reason(saved_models: SavedModels) -> None:
     measured = measure_model(saved_models["uncompiled"], "m0", saved_models.fashion, SCALE)
     assert measured.error == "model expects input (None, 100) but the data is (28, 28)"
     assert measured.test_accuracy is None
@@ -126,7 +131,7 @@ def test_input_that_cannot_fit_leaves_scores_empty_with_a_reason(saved_models) -
     assert measured.trainable_params == 1_010  # structure is still measured
 
 
-def test_non_finite_outputs_count_as_wrong_and_have_no_loss(saved_models) -> None:
+def test_non_finite_outputs_count_as_wrong_and_have_no_loss(saved_models: SavedModels) -> None:
     measured = measure_model(saved_models["nan"], "m0", saved_models.fashion, SCALE)
     assert measured.test_accuracy == pytest.approx(0.0)
     assert measured.test_loss is None
@@ -146,7 +151,9 @@ def test_non_finite_outputs_count_as_wrong_and_have_no_loss(saved_models) -> Non
         ("missing", "missing.keras: not a readable .keras file"),
     ],
 )
-def test_unloadable_models_raise_one_line_errors(saved_models, name: str, reason: str) -> None:
+def test_unloadable_models_raise_one_line_errors(
+    saved_models: SavedModels, name: str, reason: str
+) -> None:
     with pytest.raises(EvaluationError) as caught:
         measure_model(saved_models[name], "m0", saved_models.fashion, SCALE)
     message = str(caught.value)
@@ -171,7 +178,8 @@ def test_compile_config_parsing_covers_every_spelling() -> None:
         }
     )
     assert info is not None
-    assert (info.optimizer, info.learning_rate) == ("sgd", pytest.approx(0.1))
+    assert info.optimizer == "sgd"
+    assert info.learning_rate == pytest.approx(0.1)
     assert (info.loss, info.from_logits) == ("mean_squared_error", None)
     assert info.metrics == ["acc", "sparse_categorical_accuracy"]
     assert compile_info_from_config({}) is None
@@ -186,8 +194,10 @@ def test_canonical_loss(spelling: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["logits", "softmax", "activation"])
-def test_equivalent_fashion_models_pass_the_tutorial_checks(saved_models, build, name) -> None:
-    tutorial = [
+def test_equivalent_fashion_models_pass_the_tutorial_checks(
+    saved_models: SavedModels, build: Build, name: str
+) -> None:
+    tutorial = (
         ArchitectureCheck(
             id="arch",
             points=1,
@@ -200,7 +210,7 @@ def test_equivalent_fashion_models_pass_the_tutorial_checks(saved_models, build,
         ),
         ParametersCheck(id="params", points=1, trainable=101_770),
         CompileCheck(id="compile", points=1, loss="sparse_categorical_crossentropy"),
-    ]
+    )
     measured = measure_model(saved_models[name], "m0", saved_models.fashion, SCALE)
     ctx = build.context(measured)
     outcomes = [check_architecture(tutorial[0], ctx), check_parameters(tutorial[1], ctx)]

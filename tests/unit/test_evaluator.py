@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -13,6 +14,9 @@ from autograder.evaluation import measure_model
 from autograder.evaluator import Evaluator, EvaluatorConfig
 from autograder.execution.limits import Limits
 from autograder.rubric.models import Preprocessing
+
+if TYPE_CHECKING:
+    from conftest import SavedModels
 
 DATA = DataOptions(source="synthetic", fraction=0.02)
 CONFIG = EvaluatorConfig(dataset="fashion_mnist", data=DATA, preprocessing=Preprocessing())
@@ -28,7 +32,7 @@ def test_a_worker_that_cannot_start_is_a_clear_error() -> None:
 
 # Slow rather than kernel-bound: each worker start imports TensorFlow (twice here).
 @pytest.mark.kernel
-def test_worker_measures_like_the_grader_and_survives_bad_files(saved_models) -> None:
+def test_worker_measures_like_the_grader_and_survives_bad_files(saved_models: SavedModels) -> None:
     splits = datasets.load_splits("fashion_mnist", DATA)
     here = measure_model(saved_models["softmax"], "m0", splits, Preprocessing())
     with Evaluator(CONFIG, Limits()) as evaluator:

@@ -36,7 +36,7 @@ def _row(index: int, hidden: list[int], **fields: object) -> ExperimentRow:
         "gap": 0.04,
         "training_s": 10.0 + index,
     }
-    return ExperimentRow(model=f"m{index}", **{**defaults, **fields})  # type: ignore[arg-type]
+    return ExperimentRow(model=f"m{index}", **{**defaults, **fields})
 
 
 def lab_report() -> GradeReport:

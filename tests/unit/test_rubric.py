@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import typing
 from pathlib import Path
 
@@ -12,7 +13,9 @@ import yaml
 
 from autograder.checks.registry import CHECKS
 from autograder.errors import RubricError
+from autograder.i18n import en
 from autograder.rubric import Check, LoadedRubric, Rubric, load_rubric, rubric_json_schema
+from autograder.rubric import models as rubric_models
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rubrics"
 
@@ -167,6 +170,12 @@ HEAD = "schema_version: 1\nid: x\ntitle: t\ndataset: {name: mnist}\n"
         ),
         pytest.param("checks: []\n", ["5: checks: must not be empty"], id="empty-checks"),
         pytest.param(
+            "environment: {find_links: [a, b, c, d, e, f, g, h, i, j, k]}\n"
+            "checks:\n  - {kind: accuracy, id: a, points: 1, min: 0.5}\n",
+            ["5: environment.find_links: takes at most 10 entries"],
+            id="too-many-entries",
+        ),
+        pytest.param(
             "checks: [oops]\n", ["5: checks[0]: expected a mapping, got 'oops'"], id="scalar-check"
         ),
     ],
@@ -265,3 +274,62 @@ def test_schema_accepts_the_valid_fixture() -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     data = yaml.safe_load((FIXTURES / "valid.yaml").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(schema).validate(data)
+
+
+# --- the reader's language -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        pytest.param(
+            "missing_key.yaml",
+            ["7: checks[0]: falta la clave obligatoria 'points'"],
+            id="missing_key",
+        ),
+        pytest.param(
+            "unknown_key.yaml",
+            [
+                "11: checks[1]: falta la clave obligatoria 'layers'",
+                "14: checks[1].layres: clave desconocida (¿quiso decir 'layers'?)",
+            ],
+            id="unknown_key",
+        ),
+        pytest.param(
+            "duplicate_ids.yaml",
+            [
+                "12: checks[1].id: id de comprobación repetido 'accuracy' "
+                "(también lo usa checks[0] en la línea 8)"
+            ],
+            id="duplicate_ids",
+        ),
+        pytest.param(
+            "bad_range.yaml",
+            ["10: checks[0].epochs: min (20.0) es mayor que max (5.0)"],
+            id="bad_range",
+        ),
+    ],
+)
+def test_problems_in_spanish(fixture: str, expected: list[str]) -> None:
+    path = FIXTURES / fixture
+    with pytest.raises(RubricError) as caught:
+        load_rubric(path)
+    assert caught.value.problems_in("es") == [f"{path}:{line}" for line in expected]
+    assert caught.value.problems_in("en") == caught.value.problems
+
+
+def test_union_shape_error_in_spanish(tmp_path: Path) -> None:
+    path = write(tmp_path, HEAD + "checks:\n  - {kind: accuracy, id: a, points: 1, min: sí}\n")
+    with pytest.raises(RubricError) as caught:
+        load_rubric(path)
+    assert caught.value.problems_in("es") == [
+        f"{path}:6: checks[0].min: se esperaba un número o un mapeo {{reference, ratio}}, hay 'sí'"
+    ]
+
+
+def test_every_validator_error_key_is_in_the_catalog() -> None:
+    # The models raise `invalid("rubric.<name>")`; the type doubles as the catalog key.
+    source = (Path(rubric_models.__file__)).read_text(encoding="utf-8")
+    keys = set(re.findall(r"""invalid\(\s*"([a-z_.]+)\"""", source))
+    assert len(keys) >= 10, "the scan found too few invalid() calls"
+    assert keys <= set(en.MESSAGES), keys - set(en.MESSAGES)

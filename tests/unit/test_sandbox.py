@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -36,7 +37,7 @@ def test_wrapped_argv_binds_only_the_job_and_python(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sandbox, "bwrap_problem", lambda: None)
-    monkeypatch.setattr(sandbox.shutil, "which", lambda name: "/usr/bin/bwrap")
+    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/bwrap")
     box = open_sandbox(Limits(tmp_mb=32), _mounts(tmp_path))
     try:
         argv = box.wrap(["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"])
