@@ -65,6 +65,14 @@ MESSAGES: dict[str, str] = {
         "statement allows it."
     ),
     "gap.unmeasured": "the gap could not be measured: {reason}",
+    "gap.not_learned": (
+        "no credit for the gap {gap:.3f}: test accuracy {test:.3f} is below {floor:.3f}, "
+        "the least that shows the model learned (chance is {chance:.3f})"
+    ),
+    "gap.not_learned.hint": (
+        "A model that has not learned has no meaningful gap: first make it learn "
+        "(pixel scaling, loss, learning rate), then the gap counts."
+    ),
     "check.no_model.hint": (
         "Make sure the notebook builds, compiles and trains the model in a variable "
         "named `{variable}`, and runs from top to bottom without errors."
@@ -156,6 +164,23 @@ MESSAGES: dict[str, str] = {
     "env.cached": "{rubric}: kernel environment {key} is ready ({installed})",
     "env.built": "{rubric}: built kernel environment {key} ({installed}) in {path}",
     "env.nothing_added": "every package is already in the default environment",
+    # --- which model is graded (autograder/selection.py) ------------------------------
+    "selection.variable": "the `{variable}` variable ({kind})",
+    "selection.only_trained": (
+        "no `{variable}` variable at the end; graded the only trained model ({model})"
+    ),
+    "selection.best_match": (
+        "no `{variable}` variable at the end; graded {model}, the trained model closest to "
+        "the rubric's architecture ({match} match; {others})"
+    ),
+    "selection.last_trained": (
+        "no `{variable}` variable at the end; graded the last trained model ({model}); "
+        "the rubric has no architecture to compare with"
+    ),
+    "selection.last_compiled": (
+        "no trained model; graded the last compiled one (`{variable}` unset)"
+    ),
+    "selection.none": "no Keras model was compiled or trained, and `{variable}` is not a model",
     # --- GitHub Actions summary -------------------------------------------------------
     "github.title": "Autograder: {rubric}",
     "github.total": "Total: {score:g} / {max:g}",

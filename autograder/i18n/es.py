@@ -67,6 +67,14 @@ MESSAGES: dict[str, str] = {
         "enunciado lo permite."
     ),
     "gap.unmeasured": "no se pudo medir la brecha: {reason}",
+    "gap.not_learned": (
+        "sin puntos por la brecha {gap:.3f}: la exactitud en prueba {test:.3f} es menor que "
+        "{floor:.3f}, lo mínimo que muestra que el modelo aprendió (el azar da {chance:.3f})"
+    ),
+    "gap.not_learned.hint": (
+        "Un modelo que no aprendió no tiene una brecha con sentido: primero haz que aprenda "
+        "(escala de píxeles, pérdida, tasa de aprendizaje); luego la brecha cuenta."
+    ),
     "check.no_model.hint": (
         "Asegúrate de que el notebook construye, compila y entrena el modelo en una variable "
         "llamada `{variable}`, y de que corre de principio a fin sin errores."
@@ -159,6 +167,25 @@ MESSAGES: dict[str, str] = {
     "env.cached": "{rubric}: el entorno del kernel {key} está listo ({installed})",
     "env.built": "{rubric}: entorno del kernel {key} construido ({installed}) en {path}",
     "env.nothing_added": "todos los paquetes ya están en el entorno por defecto",
+    # --- qué modelo se califica (autograder/selection.py) ------------------------------
+    "selection.variable": "la variable `{variable}` ({kind})",
+    "selection.only_trained": (
+        "no hay variable `{variable}` al final; se calificó el único modelo entrenado ({model})"
+    ),
+    "selection.best_match": (
+        "no hay variable `{variable}` al final; se calificó {model}, el modelo entrenado más "
+        "parecido a la arquitectura de la rúbrica ({match} de coincidencia; {others})"
+    ),
+    "selection.last_trained": (
+        "no hay variable `{variable}` al final; se calificó el último modelo entrenado "
+        "({model}); la rúbrica no tiene arquitectura con la que comparar"
+    ),
+    "selection.last_compiled": (
+        "no hay modelo entrenado; se calificó el último compilado (`{variable}` sin asignar)"
+    ),
+    "selection.none": (
+        "no se compiló ni entrenó ningún modelo Keras, y `{variable}` no es un modelo"
+    ),
     # --- resumen para GitHub Actions --------------------------------------------------
     "github.title": "Autograder: {rubric}",
     "github.total": "Total: {score:g} / {max:g}",
