@@ -140,7 +140,12 @@ _Paths = Annotated[
 ]
 _Fraction = Annotated[
     float,
-    typer.Option(min=0.0001, max=1.0, help="Grade on this fraction of each data split."),
+    typer.Option(
+        min=0.0001,
+        max=1.0,
+        help="Train each fit on this fraction of its samples or steps and measure on this "
+        "fraction of each split; the notebook still sees the full data.",
+    ),
 ]
 _Timeout = Annotated[
     float | None,
@@ -247,6 +252,7 @@ def grade(
         seed=seed,
         keep_jobs=keep_jobs,
         limits=Limits(memory_mb=memory_mb, sandbox=sandbox),
+        language=lang.value if lang else None,
     )
     request = BatchRequest(
         paths=paths,
@@ -402,7 +408,12 @@ def check(
     language = choose_language(lang.value if lang else None, loaded.rubric.language)
     source = data.value if data else ("synthetic" if quick else "real")
     settings = SelfCheckOptions(quick=quick)
-    base = GradeOptions(data=DataOptions(source=source), timeout_s=timeout, seed=seed)
+    base = GradeOptions(
+        data=DataOptions(source=source),
+        timeout_s=timeout,
+        seed=seed,
+        language=lang.value if lang else None,
+    )
     # Quick mode decides no threshold, so it never waits for a reference run.
     reference = None if quick else reference_provider(_announce_training)
     report = run_self_check(

@@ -19,7 +19,8 @@ from autograder.checks.architecture import normalise, short_form
 from autograder.checks.base import CheckContext, matches, result
 from autograder.checks.parameters import expected_text
 from autograder.checks.thresholds import resolve
-from autograder.checks.training import fit_summary
+from autograder.checks.training import fit_summary, trained_rows
+from autograder.i18n import say
 from autograder.measure import Holdout
 from autograder.measure.facts import ModelMeasurements
 from autograder.results import CheckResult, ExperimentRow
@@ -31,12 +32,11 @@ _WEIGHTED = ("Dense", "Conv1D", "Conv2D", "Conv3D", "SeparableConv2D", "Depthwis
 def holdout_of(fit: RecordedCall) -> Holdout | None:
     """What the fit call's ``validation_split`` held out, when the kernel recorded it."""
     split = fit.args.get("validation_split")
-    x = fit.args.get("x")
-    shape = x.get("shape") if isinstance(x, dict) else None
-    if not isinstance(split, (int, float)) or not 0 < split < 1 or not shape:
+    # The rows fit trained on: a --fraction cuts the notebook's full x to the grader's split.
+    rows = trained_rows(fit)
+    if not isinstance(split, (int, float)) or not 0 < split < 1 or rows is None or rows < 0:
         return None
-    rows = shape[0]
-    return Holdout(rows=rows, split=float(split)) if isinstance(rows, int) and rows >= 0 else None
+    return Holdout(rows=rows, split=float(split))
 
 
 def experiment_row(
@@ -95,22 +95,25 @@ def check_experiments(check: ExperimentsCheck, ctx: CheckContext) -> CheckResult
     rows = ctx.experiments
     expected = [spec.model_dump(exclude_none=True, exclude={"weight"}) for spec in check.require]
     if not rows:
-        return result(
-            check, "fail", "no trained model was captured, so no experiment", expected=expected
-        )
+        return result(check, "fail", say("experiments.none"), expected=expected)
     reference = ctx.reference.test_accuracy if ctx.reference is not None else None
     outcomes = [_requirement(spec, rows, reference) for spec in check.require]
     shares = [(spec.weight, o["met"]) for spec, o in zip(check.require, outcomes, strict=True)]
     status, points = weighted(check, shares)
     found = sum(1 for o in outcomes if o["met"] == 1)
-    message = f"{found} of {len(outcomes)} required experiments found in {_models(len(rows))}"
+    # What the nearest model lacks is the student's best hint; those reasons are still
+    # English phrases built from the spec (a catalog entry per phrase is future work).
     missing = [f"{o['id']} ({o['missing'][0]})" for o in outcomes if o["met"] < 1]
-    if missing:
-        message += "; missing: " + ", ".join(missing)
+    args = {"found": found, "total": len(outcomes), "models": len(rows)}
+    said = (
+        say("experiments.missing", **args, missing="; ".join(missing))
+        if missing
+        else say("experiments.found", **args)
+    )
     return result(
         check,
         status,
-        message,
+        said,
         expected=expected,
         measured={o["id"]: o["models"] for o in outcomes},
         points=points,
@@ -208,7 +211,3 @@ def _closest(spec: ExperimentSpec, rows: list[ExperimentRow], floor: float | Non
 
 def _bare(name: str | None) -> str:
     return (name or "").lower().replace("_", "")
-
-
-def _models(count: int) -> str:
-    return f"{count} trained model" if count == 1 else f"{count} trained models"

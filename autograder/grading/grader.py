@@ -25,7 +25,9 @@ from autograder.checks.base import CheckContext
 from autograder.checks.claims import Claim, find_claims
 from autograder.checks.experiments import experiment_row, holdout_of
 from autograder.checks.registry import Need, needs_of, run_checks
+from autograder.copies import adopt_original
 from autograder.datasets import declared
+from autograder.datasets.serving import kernel_options
 from autograder.errors import EvaluationError, InvalidSubmissionError
 from autograder.execution.runner import ExecutionRecord, JobPaths, RunOptions, run_source
 from autograder.execution.source import SourceCell, SubmissionSource, load_source
@@ -38,6 +40,7 @@ from autograder.measure.data import grader_splits
 from autograder.measure.facts import ModelMeasurements
 from autograder.results import CheckResult, ExperimentRow, GradeReport, ReferenceSummary
 from autograder.rubric import LoadedRubric
+from autograder.selection import select_model
 from autograder.submissions import Submission
 
 KernelRunner = Callable[[SubmissionSource, JobPaths, RunOptions], ExecutionRecord]
@@ -86,14 +89,16 @@ def prepare_kernel_data(rubric: LoadedRubric, options: GradeOptions, directory: 
     """Write the kernels' copy of the data once; raises DatasetError, KernelEnvironmentError."""
     env = environments.ensure(rubric)
     spec = rubric.rubric.dataset
+    # The kernel gets whole splits (a fraction shortens its fits); the grader
+    # measures on the fraction.
+    whole = kernel_options(options.data)
     if spec.declared is not None:
-        fraction = f"{options.data.fraction!r}".replace(".", "_")
-        tag = f"{spec.declared.name}-{declared.fingerprint(spec.declared)}-{fraction}"
+        tag = f"{spec.declared.name}-{declared.fingerprint(spec.declared)}-full"
         npz = directory / f"{tag}.npz"
         if not npz.exists():
-            datasets.save_npz(grader_splits(spec, options.data), npz)
+            datasets.save_npz(grader_splits(spec, whole), npz)
         return KernelData(work_files={f"{spec.declared.name}.npz": npz}, environment=env)
-    npz = datasets.write_npz(spec.name, options.data, directory)
+    npz = datasets.write_npz(spec.name, whole, directory)
     return KernelData(datasets={spec.name: npz}, environment=env)
 
 
@@ -102,37 +107,24 @@ class Extracted:
     """What the run and the submitted files hold, before anything is measured."""
 
     artifacts: Artifacts
-    chosen: ExportedModel | None
-    why: str
-    """Which model is graded and why (or why none is)."""
     claims: tuple[Claim, ...] = ()
     cells: tuple[SourceCell, ...] = ()
 
 
 @dataclass(frozen=True)
 class Measured:
-    """The graded model and, when a check needs them, every trained model, measured."""
+    """The graded model (chosen, measured) and, when a check needs them, every trained
+    model, measured."""
 
+    artifacts: Artifacts
+    """The extracted artifacts; a reloaded copy linked to its original (copies.py)."""
+    chosen: ExportedModel | None
+    why: str
+    """Which model is graded and why (or why none is)."""
     model: ModelMeasurements | None
     failure: str
     """Why ``model`` is None; empty when it was measured."""
     experiments: list[ExperimentRow] = field(default_factory=list)
-
-
-def select_model(artifacts: Artifacts, variable: str) -> tuple[ExportedModel | None, str]:
-    """Pick the model to grade: the named variable, else the last trained model."""
-    bound = [m for m in artifacts.models if variable in m.variables]
-    if bound:
-        return bound[-1], f"`{variable}` ({bound[-1].class_name})"
-    fitted = [m for m in artifacts.models if m.fitted]
-    if fitted:
-        return fitted[-1], (
-            f"no `{variable}` variable at the end; graded the last trained model instead"
-        )
-    compiled = [m for m in artifacts.models if m.compiled]
-    if compiled:
-        return compiled[-1], f"no trained model; graded the last compiled one ({variable!r} unset)"
-    return None, f"no Keras model was compiled or trained, and `{variable}` is not a model"
 
 
 @dataclass(frozen=True)
@@ -211,46 +203,63 @@ class Grader:
     def extract(self, submission: Submission, executed: Executed) -> Extracted:
         """The captured models (pooled over files), the graded one, and what the files say."""
         artifacts = pooled_artifacts(executed)
-        chosen, why = select_model(artifacts, self.rubric.rubric.model_variable)
         files = [run.file for run in executed.runs]
         needs = self.needs
         claims = tuple(c for f in files for c in find_claims(f)) if "claims" in needs else ()
         cells = tuple(c for f in files for c in _cells(f)) if "cells" in needs else ()
-        return Extracted(artifacts, chosen, why, claims, cells)
+        return Extracted(artifacts, claims, cells)
 
     def measure(self, extracted: Extracted) -> Measured:
-        """Measure the graded model (and every trained one, when checks need them).
+        """Choose the graded model (selection.py) and measure it, and every trained model
+        when checks need them.
 
         Every model goes through the measurer (the evaluator process), within one
-        time budget per submission.
+        time budget per submission; a model is measured once per holdout.
         """
         limits = self.options.limits
         budget = Budget(self.options.evaluation_budget_s or 4 * limits.evaluation_timeout_s)
-        model, failure = self._graded(extracted, budget)
-        if "experiments" not in self.needs:
-            return Measured(model, failure)
-        rows = []
-        for exported in extracted.artifacts.models:
-            fits = extracted.artifacts.calls_for(exported.key, "fit")
-            if not (exported.fitted and fits):
-                continue
-            path = _exported_path(extracted.artifacts, exported)
-            outcome: ModelMeasurements | str
-            if isinstance(path, str):
-                outcome = f"could not be exported: {path}"
-            else:
-                outcome = self._measure_one(path, exported, budget, holdout_of(fits[-1]))
-            rows.append(experiment_row(exported, fits, outcome))
-        return Measured(model, failure, rows)
+        artifacts = extracted.artifacts
+        # A reason that starts with NUL: the model was never exported (see _unexported).
+        done: dict[tuple[str, Holdout | None], ModelMeasurements | str] = {}
 
-    def _graded(self, extracted: Extracted, budget: Budget) -> tuple[ModelMeasurements | None, str]:
-        if extracted.chosen is None:
-            return None, extracted.why
-        path = _exported_path(extracted.artifacts, extracted.chosen)
-        if isinstance(path, str):
-            return None, f"the model could not be exported from the kernel: {path}"
-        outcome = self._measure_one(path, extracted.chosen, budget, None)
-        return (None, outcome) if isinstance(outcome, str) else (outcome, "")
+        def measured(exported: ExportedModel, holdout: Holdout | None) -> ModelMeasurements | str:
+            if (exported.key, holdout) not in done:
+                path = _exported_path(artifacts, exported)
+                done[exported.key, holdout] = (
+                    f"\0{path}"
+                    if isinstance(path, str)
+                    else self._measure_one(path, exported, budget, holdout)
+                )
+            return done[exported.key, holdout]
+
+        def for_selection(exported: ExportedModel) -> ModelMeasurements | None:
+            outcome = measured(exported, None)
+            return None if isinstance(outcome, str) else outcome
+
+        selection = select_model(artifacts, self.rubric.rubric, for_selection)
+        chosen, why = selection.model, selection.why
+        model, failure = _graded(chosen, why, selection.measured or measured)
+        if chosen is not None and model is not None:
+            # A copy the notebook reloaded from its own save is graded as the model that saved it.
+            adopted = adopt_original(
+                chosen,
+                model,
+                artifacts,
+                lambda path, key: self.measurer.measure(path, key, budget=budget),
+            )
+            artifacts, model = adopted.artifacts, adopted.model
+            why = f"{why}; {adopted.note}" if adopted.note else why
+        if "experiments" not in self.needs:
+            return Measured(artifacts, chosen, why, model, failure)
+        rows = []
+        for exported in artifacts.models:
+            fits = artifacts.calls_for(exported.key, "fit")
+            if exported.fitted and fits:
+                outcome = measured(exported, holdout_of(fits[-1]))
+                if isinstance(outcome, str):
+                    outcome = _unexported(outcome, "could not be exported")
+                rows.append(experiment_row(exported, fits, outcome))
+        return Measured(artifacts, chosen, why, model, failure, rows)
 
     def _measure_one(
         self, path: Path, exported: ExportedModel, budget: Budget, holdout: Holdout | None
@@ -268,7 +277,7 @@ class Grader:
             rubric=self.rubric.rubric,
             model=measured.model,
             no_model_reason=measured.failure,
-            artifacts=extracted.artifacts,
+            artifacts=measured.artifacts,
             execution=executed.summary,
             data=report.data_info(self.rubric, self.options),
             reference=self.reference.summary if self.reference else None,
@@ -293,9 +302,9 @@ class Grader:
                 options=self.options,
                 submission=submission,
                 executed=executed,
-                chosen=extracted.chosen,
-                why=extracted.why,
-                artifacts=extracted.artifacts,
+                chosen=measured.chosen,
+                why=measured.why,
+                artifacts=measured.artifacts,
                 model=measured.model,
                 experiments=measured.experiments,
                 checks=checks,
@@ -331,6 +340,26 @@ class Grader:
         finally:
             if not self.options.keep_jobs:
                 shutil.rmtree(job_root, ignore_errors=True)
+
+
+def _graded(
+    chosen: ExportedModel | None,
+    why: str,
+    measured: ModelMeasurements
+    | Callable[[ExportedModel, Holdout | None], ModelMeasurements | str],
+) -> tuple[ModelMeasurements | None, str]:
+    """The graded model's measurement, or why there is none."""
+    if chosen is None:
+        return None, why
+    outcome = measured if isinstance(measured, ModelMeasurements) else measured(chosen, None)
+    if isinstance(outcome, str):
+        return None, _unexported(outcome, "the model could not be exported from the kernel")
+    return outcome, ""
+
+
+def _unexported(outcome: str, prefix: str) -> str:
+    """The message for a failed measurement; an export that never happened gets ``prefix``."""
+    return f"{prefix}: {outcome[1:]}" if outcome.startswith("\0") else outcome
 
 
 def _exported_path(artifacts: Artifacts, exported: ExportedModel) -> Path | str:

@@ -16,9 +16,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from autograder.datasets.base import DataOptions
+from autograder.datasets.serving import provider_settings
 from autograder.environments import Environment
 from autograder.execution.limits import Limits
 from autograder.execution.runner import RunOptions
+from autograder.i18n import Language, choose_language
 from autograder.measure.evaluator import EvaluatorConfig
 from autograder.results import DataInfo, ReferenceSummary
 from autograder.rubric import LoadedRubric
@@ -41,6 +43,11 @@ class GradeOptions(BaseModel):
     )
     limits: Limits = Field(
         default_factory=Limits, description="Sandbox and resource limits for student code."
+    )
+    language: Language | None = Field(
+        default=None,
+        description="Language of what the kernel tells the student (Colab leftovers); "
+        "default: the rubric's, then the locale.",
     )
     evaluation_budget_s: float | None = Field(
         default=None,
@@ -102,6 +109,10 @@ def run_options(
         datasets=datasets,
         threads=options.threads,
         epoch_cap=options.epoch_cap,
+        train_fraction=options.data.fraction,
+        provider=provider_settings(
+            datasets, choose_language(options.language, rubric.rubric.language)
+        ),
         limits=options.limits,
         environment=environment,
     )

@@ -61,7 +61,7 @@ def train_reference(grader: Grader, directory: Path | None = None) -> ReferenceO
                 duration_s=executed.summary.duration_s,
                 cache_key=key.digest(),
             ),
-            history=extracted.artifacts.history(model.key),
+            history=measured.artifacts.history(model.key),
             score=0.0,
             max_score=0.0,
         )

@@ -14,7 +14,7 @@ from autograder.datasets.base import DataOptions
 from autograder.errors import KernelEnvironmentError
 from autograder.execution.runner import ExecutionRecord, JobPaths, RunOptions
 from autograder.execution.source import SubmissionSource
-from autograder.grading.grader import Grader, build_grader, select_model
+from autograder.grading.grader import Grader, build_grader
 from autograder.grading.options import GradeOptions
 from autograder.measure.facts import ModelMeasurements
 from autograder.results import CellError
@@ -70,30 +70,6 @@ def _fit(key: str) -> RecordedCall:
 def _measured(build: Build, test: float = 0.8) -> ModelMeasurements:
     model: ModelMeasurements = build.model(test=test, train=test + 0.02)
     return model
-
-
-def test_the_named_variable_wins_over_later_models() -> None:
-    artifacts = Artifacts(
-        models=[
-            ExportedModel(key="m0", variables=["model"], fitted=True, class_name="Sequential"),
-            ExportedModel(key="m1", variables=["big"], fitted=True),
-        ]
-    )
-    chosen, why = select_model(artifacts, "model")
-    assert chosen is not None
-    assert chosen.key == "m0"
-    assert "`model`" in why
-
-
-def test_falls_back_to_the_last_trained_model_and_says_so() -> None:
-    artifacts = Artifacts(
-        models=[ExportedModel(key="m0", fitted=True), ExportedModel(key="m1", fitted=True)]
-    )
-    chosen, why = select_model(artifacts, "model")
-    assert chosen is not None
-    assert chosen.key == "m1"
-    assert "last trained model" in why
-    assert select_model(Artifacts(), "model")[0] is None
 
 
 def test_a_grader_failure_is_an_error_result_not_a_lost_batch(
@@ -268,7 +244,7 @@ def test_the_console_names_each_cell_errors_file(
     report = _grader(FASHION, kernel, FakeMeasurer(_measured(build)), data_dir).grade(submission)
     console = Console(width=120, record=True, file=io.StringIO())
     render_submission(report, console)
-    assert "b.ipynb, cell 2: ValueError: bad shape" in console.export_text()
+    assert "b.ipynb: cell 2: ValueError: bad shape" in console.export_text()
 
 
 def test_one_unreadable_file_among_several_does_not_lose_the_others(
