@@ -30,6 +30,8 @@ class Executed:
     runs: tuple[FileRun, ...]
     summary: ExecutionSummary
     job_root: Path
+    files: tuple[Path, ...] = ()
+    """Every file of the submission, in order; a markdown-only one has no run."""
 
 
 def merged_summary(runs: list[FileRun], refused: list[str] | None = None) -> ExecutionSummary:

@@ -30,7 +30,7 @@ from autograder.datasets import declared
 from autograder.datasets.serving import kernel_options
 from autograder.errors import EvaluationError, InvalidSubmissionError
 from autograder.execution.runner import ExecutionRecord, JobPaths, RunOptions, run_source
-from autograder.execution.source import SourceCell, SubmissionSource, load_source
+from autograder.execution.source import SourceCell, SubmissionSource, load_source, read_cells
 from autograder.grading import report
 from autograder.grading.files import Executed, FileRun, merged_summary, pooled_artifacts
 from autograder.grading.options import GradeOptions, run_options
@@ -169,7 +169,7 @@ class Grader:
             runs.append(FileRun(path, self.runner(source, job, self.run_options)))
         if not runs:
             raise InvalidSubmissionError("; ".join(refused))
-        return Executed(tuple(runs), merged_summary(runs, refused), job_root)
+        return Executed(tuple(runs), merged_summary(runs, refused), job_root, files)
 
     def files_of(self, submission: Submission) -> tuple[Path, ...]:
         """The files that run: the submission's, narrowed by the rubric's pattern."""
@@ -203,7 +203,8 @@ class Grader:
     def extract(self, submission: Submission, executed: Executed) -> Extracted:
         """The captured models (pooled over files), the graded one, and what the files say."""
         artifacts = pooled_artifacts(executed)
-        files = [run.file for run in executed.runs]
+        # Every file, also one with no code to run (the written answers' notebook).
+        files = executed.files or tuple(run.file for run in executed.runs)
         needs = self.needs
         claims = tuple(c for f in files for c in find_claims(f)) if "claims" in needs else ()
         cells = tuple(c for f in files for c in _cells(f)) if "cells" in needs else ()
@@ -371,7 +372,7 @@ def _exported_path(artifacts: Artifacts, exported: ExportedModel) -> Path | str:
 def _cells(path: Path) -> tuple[SourceCell, ...]:
     # Read again rather than threaded through execution: it ran, so it parses.
     try:
-        return load_source(path).cells
+        return read_cells(path)
     except InvalidSubmissionError:
         return ()
 

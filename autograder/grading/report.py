@@ -107,8 +107,8 @@ def assemble(parts: Parts) -> GradeReport:
         )
     notes = [n for n in (parts.submission.note, parts.why if chosen is not None else None) if n]
     status, message = _status(parts.executed.summary)
-    runs = parts.executed.runs
-    files = [run.file.name for run in runs] if len(runs) > 1 else None
+    every = parts.executed.files or tuple(run.file for run in parts.executed.runs)
+    files = [path.name for path in every] if len(every) > 1 else None
     return GradeReport(
         submission=submission_info(parts.submission, files),
         rubric=RubricInfo(id=parts.rubric.rubric.id, sha256=parts.rubric.sha256),

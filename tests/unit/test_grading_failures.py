@@ -262,3 +262,25 @@ def test_one_unreadable_file_among_several_does_not_lose_the_others(
     assert report.execution is not None
     assert report.execution.message is not None
     assert "a.ipynb" in report.execution.message
+
+
+def test_a_notebook_of_answers_only_counts_for_the_answers(
+    build: Build, tmp_path: Path, data_dir: Path
+) -> None:
+    folder = tmp_path / "class" / "ana"
+    folder.mkdir(parents=True)
+    (folder / "1-5.ipynb").write_text(NB)
+    answers = (
+        '{"cells": [{"cell_type": "markdown", "id": "m1", "metadata": {}, '
+        '"source": "Respuestas"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+    )
+    (folder / "12.ipynb").write_text(answers)
+    (submission,) = discover(folder.parent)
+    kernel = FakeKernel(Artifacts(models=[_model("m0", ["model"])], calls=[_fit("m0")]))
+    grader = _grader(FASHION, kernel, FakeMeasurer(_measured(build)), data_dir)
+    executed = grader.execute(submission, tmp_path / "job")
+    assert kernel.ran == ["1-5.ipynb"]  # no code to run in 12.ipynb
+    extracted = grader.extract(submission, executed)
+    assert any(c.source == "Respuestas" for c in extracted.cells)
+    report = grader.score(submission, executed)
+    assert report.submission.files == ["1-5.ipynb", "12.ipynb"]
