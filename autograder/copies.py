@@ -17,7 +17,7 @@ from pathlib import Path
 
 from autograder.artifacts import Artifacts, ExportedModel
 from autograder.errors import EvaluationError
-from autograder.measurements import ModelMeasurements
+from autograder.measure.facts import ModelMeasurements
 
 Measure = Callable[[Path, str], ModelMeasurements]
 

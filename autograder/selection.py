@@ -21,7 +21,7 @@ from autograder.checks.architecture import check_architecture
 from autograder.checks.base import CheckContext
 from autograder.checks.parameters import check_parameters
 from autograder.i18n import Said, say
-from autograder.measurements import ModelMeasurements
+from autograder.measure.facts import ModelMeasurements
 from autograder.rubric.models import ArchitectureCheck, ParametersCheck, Rubric
 
 Measure = Callable[[ExportedModel], ModelMeasurements | None]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from autograder.artifacts import Artifacts, RecordedCall
-from autograder.claims import Claim
 from autograder.execution.source import SourceCell
 from autograder.i18n import Said, say, text
-from autograder.measurements import ModelMeasurements
+from autograder.measure.facts import ModelMeasurements
 from autograder.results import (
     CheckResult,
     CheckStatus,
@@ -19,6 +18,9 @@ from autograder.results import (
     ReferenceSummary,
 )
 from autograder.rubric.models import Range, Rubric
+
+if TYPE_CHECKING:  # checks.claims imports this module: the type only, no cycle
+    from autograder.checks.claims import Claim
 
 
 @dataclass(frozen=True)

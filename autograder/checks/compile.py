@@ -13,11 +13,12 @@ from typing import Any
 
 from autograder.checks import ACTIVATION_LAYERS, no_model, share
 from autograder.checks.base import CheckContext, Problem, result
-from autograder.evaluation import PROBABILITY_ACTIVATIONS, canonical_loss, snake_case
 from autograder.i18n import Said, say
-from autograder.measurements import CompileInfo, LayerInfo
+from autograder.measure.facts import CompileInfo, LayerInfo
+from autograder.measure.keras_model import PROBABILITY_ACTIVATIONS, canonical_loss
 from autograder.results import CheckResult
 from autograder.rubric.models import CompileCheck
+from autograder.text import snake_case
 
 _METRIC_ALIASES = {"acc": "accuracy", "sparse_categorical_accuracy": "accuracy"}
 _FIELDS = {"optimizer", "learning_rate", "loss", "from_logits", "metrics"}

@@ -24,7 +24,7 @@ from autograder.environments import missing_module_args
 from autograder.i18n import Language, localized, numeral, text
 from autograder.reports import inert
 from autograder.reports.experiments_table import experiments_table
-from autograder.results import CheckStatus, GradeReport, SubmissionStatus
+from autograder.results import CellError, CheckStatus, GradeReport, SubmissionStatus
 
 # An en dash marks "nothing here" (not measured, no points), distinct from a minus sign.
 NOTHING = "\u2013"
@@ -392,6 +392,21 @@ def _reference_phrase(report: GradeReport, lang: Language) -> str:
     return " · ".join(parts) or text("console.no_measurement", lang)
 
 
+def _cell_error(error: CellError, lang: Language) -> str:
+    line = text(
+        "console.cell_error",
+        lang,
+        cell=error.cell,
+        ename=error.ename,
+        evalue=_one_line(error.evalue),
+    )
+    if error.file:  # a submission of several files: say whose cell
+        line = f"{_one_line(error.file)}: {line}"
+    if error.excerpt:
+        line += text("console.excerpt", lang, excerpt=_one_line(error.excerpt))
+    return line
+
+
 def _execution(report: GradeReport, lang: Language) -> RenderableType | None:
     execution = report.execution
     if execution is None:
@@ -402,16 +417,7 @@ def _execution(report: GradeReport, lang: Language) -> RenderableType | None:
         if missing:  # the fix is the instructor's: say which package the rubric needs
             problems.append(text("report.missing_module", lang, **missing))
             continue
-        line = text(
-            "console.cell_error",
-            lang,
-            cell=error.cell,
-            ename=error.ename,
-            evalue=_one_line(error.evalue),
-        )
-        if error.excerpt:
-            line += text("console.excerpt", lang, excerpt=_one_line(error.excerpt))
-        problems.append(line)
+        problems.append(_cell_error(error, lang))
     if execution.timed_out:
         problems.append(text("console.timed_out", lang))
     if execution.kernel_died:

@@ -524,6 +524,11 @@ class Rubric(_Frozen):
         default_factory=EnvironmentSpec,
         description="Extra packages for the kernel; none: the grader's own environment.",
     )
+    submission_files: str | None = Field(
+        default=None,
+        description="Glob a student's file must match to run, e.g. `*.ipynb` or `taller*.ipynb`; "
+        "default: every notebook (else every script) of the submission.",
+    )
     checks: list[Check] = Field(min_length=1, description="The checks, in report order.")
 
     @model_validator(mode="after")

@@ -12,15 +12,17 @@ reach, marked ``xfail(strict=True)`` until that work lands.
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from autograder.batch.executors import LocalExecutor
 from autograder.datasets.base import DataOptions
-from autograder.grading import GradeOptions, Prepared, grade_submission, prepare
-from autograder.reference.train import train_reference
+from autograder.grading.grader import Grader
+from autograder.grading.options import GradeOptions
+from autograder.grading.session import open_grader
+from autograder.reference.train import reference_provider
 from autograder.results import CheckResult, GradeReport
 from autograder.rubric import load_rubric
 from autograder.selfcheck import SelfCheckOptions, run_self_check
@@ -91,21 +93,21 @@ WAITING: dict[str, tuple[dict[str, float], str]] = {
 
 
 @pytest.fixture(scope="module")
-def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
+def prepared() -> Iterator[Grader]:
     options = GradeOptions(
         data=DataOptions(source="synthetic", fraction=FRACTION), threads=1, language="es"
     )
-    bare = prepare(load_rubric(RUBRIC), options, tmp_path_factory.mktemp("data"))
-    return dataclasses.replace(bare, reference=train_reference(bare).record)
+    with open_grader(load_rubric(RUBRIC), options, reference=reference_provider()) as grader:
+        yield grader
 
 
 @pytest.fixture(scope="module")
-def reports(prepared: Prepared) -> dict[str, GradeReport]:
+def reports(prepared: Grader) -> dict[str, GradeReport]:
     # Two kernels at a time, as `grade --jobs 2` runs them: CI has two cores.
     executor = LocalExecutor(jobs=2)
 
     def grade(submission: Submission) -> GradeReport:
-        return grade_submission(submission, prepared)
+        return prepared.grade(submission)
 
     def failed(submission: Submission, message: str) -> GradeReport:
         raise AssertionError(f"{submission.id}: {message}")

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from autograder.checks.experiments import holdout_of
 from autograder.checks.training import check_training, trained_rows
-from autograder.experiments import validation_start
+from autograder.measure.keras_model import validation_start
 from autograder.rubric.models import Range, TrainingCheck
 
 if TYPE_CHECKING:
@@ -143,6 +144,6 @@ def test_trained_rows_follow_the_fraction(build: Build) -> None:
     shortened = build.fit(2, x={"shape": [60_000, 28, 28]}, validation_split=0.1, shortened=cut)
     assert trained_rows(shortened) == 600
     # The grader's 1% training split is those 600 rows: validation_split held out the last 60.
-    assert validation_start(shortened, 600) == 540
+    assert validation_start(holdout_of(shortened), 600) == 540
     assert trained_rows(build.fit(2, x={"shape": [60_000, 28, 28]})) == 60_000
     assert trained_rows(build.fit(2, x={"class_name": "_BatchDataset"})) is None

@@ -9,7 +9,7 @@ import pytest
 from autograder.artifacts import Artifacts, ExportedModel, RecordedCall
 from autograder.copies import adopt_original
 from autograder.errors import EvaluationError
-from autograder.measurements import CompileInfo, ModelMeasurements
+from autograder.measure.facts import CompileInfo, ModelMeasurements
 
 ADAM = CompileInfo(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from autograder.artifacts import Artifacts, ExportedModel
-from autograder.measurements import LayerInfo, ModelMeasurements
+from autograder.measure.facts import LayerInfo, ModelMeasurements
 from autograder.rubric import load_rubric
 from autograder.rubric.models import DatasetSpec, OverfittingGapCheck, Rubric
 from autograder.selection import select_model

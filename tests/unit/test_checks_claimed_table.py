@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from autograder.checks.base import CheckContext
-from autograder.checks.claimed_table import check_claimed_table
-from autograder.claimed_tables import find_table_claims, match_experiment
+from autograder.checks.claimed_table import check_claimed_table, find_table_claims, match_experiment
 from autograder.execution.source import SourceCell, load_source
 from autograder.results import DataInfo, ExperimentRow
 from autograder.rubric.models import ClaimedTableCheck
