@@ -30,6 +30,7 @@ from autograder.execution.limits import Limits
 from autograder.execution.runner import ExecutionRecord, JobPaths, RunOptions, run_source
 from autograder.execution.source import SourceCell, load_source
 from autograder.experiments import experiment_rows
+from autograder.integrity import assess
 from autograder.measurements import ModelMeasurements
 from autograder.reference.cache import ReferenceRecord
 from autograder.results import (
@@ -336,6 +337,7 @@ def score(
             "curves": curves,
             "classification": _classification(model, rubric.dataset),
             "experiments": experiments,
+            "integrity": assess(record.integrity, evaluated.artifacts, chosen, model),
         }
     )
 

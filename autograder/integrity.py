@@ -9,35 +9,15 @@ believing either side.  Flags never change a score by themselves: the rubric dec
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
-
 from autograder.artifacts import Artifacts, ExportedModel
-
-IntegrityCode = Literal[
-    "forged_channel",
-    "refused_artifact",
-    "export_failed",
-    "training_mismatch",
-    "compile_mismatch",
-    "test_leakage",
-]
-Evidence = dict[str, str | int | float | bool | None]
+from autograder.i18n import text
+from autograder.measurements import ModelMeasurements
+from autograder.results import Evidence, IntegrityCode, IntegrityFlag
 
 
-class IntegrityFlag(BaseModel):
-    """One reason not to take the kernel's account at its word."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    code: IntegrityCode = Field(description="What kind of disagreement or tampering.")
-    detail: str = Field(
-        description="Plain words for the instructor (grader-made, never student text)."
-    )
-    evidence: Evidence = Field(
-        default_factory=dict, description="The numbers or names the flag rests on."
-    )
+def flag(code: IntegrityCode, **evidence: str | int | float | bool | None) -> IntegrityFlag:
+    """A flag whose detail is the catalog's English sentence (renderers localize by code)."""
+    return IntegrityFlag(code=code, detail=text(f"integrity.{code}", "en"), evidence=evidence)
 
 
 def recorded_steps(artifacts: Artifacts, model: ExportedModel) -> int | None:
@@ -73,23 +53,29 @@ def training_flags(
         return []
     evidence: Evidence = {"recorded_steps": claimed, "optimizer_iterations": optimizer_iterations}
     if optimizer_iterations == 0 and claimed > 0:
-        return [
-            IntegrityFlag(
-                code="compile_mismatch",
-                detail="the saved optimizer never stepped although training was recorded "
-                "(recompiled after training?)",
-                evidence=evidence,
-            )
-        ]
-    return [
-        IntegrityFlag(
-            code="training_mismatch",
-            detail="the recorded training does not match the optimizer's step count",
-            evidence=evidence,
-        )
-    ]
+        return [flag("compile_mismatch", **evidence)]
+    return [flag("training_mismatch", **evidence)]
 
 
 def refused(problems: list[str]) -> list[IntegrityFlag]:
     """Payloads the artifact sink refused (too large, malformed)."""
-    return [IntegrityFlag(code="refused_artifact", detail=p[:300]) for p in problems[:20]]
+    return [flag("refused_artifact", problem=p[:300]) for p in problems[:20]]
+
+
+def assess(
+    run_flags: list[IntegrityFlag],
+    artifacts: Artifacts,
+    chosen: ExportedModel | None,
+    model: ModelMeasurements | None,
+) -> list[IntegrityFlag]:
+    """Every flag for one submission: the runner's, then the graded model's cross-checks."""
+    flags = list(run_flags)
+    if chosen is not None and model is not None:
+        flags += training_flags(artifacts, chosen, optimizer_iterations(model))
+    return flags
+
+
+def optimizer_iterations(model: ModelMeasurements) -> int | None:
+    """The saved optimizer's step count, when the evaluator could read one."""
+    value = getattr(model, "optimizer_iterations", None)
+    return value if isinstance(value, int) else None

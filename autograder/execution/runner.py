@@ -42,9 +42,9 @@ from autograder.execution.limits import Limits
 from autograder.execution.outputs import CappedLog
 from autograder.execution.sandbox import Mounts, Sandbox, open_sandbox
 from autograder.execution.source import SubmissionSource, strip_filtered_lines
-from autograder.integrity import IntegrityFlag, refused
+from autograder.integrity import flag, refused
 from autograder.kernel import bootstrap, probe
-from autograder.results import CellError, ExecutionSummary, Protection, SkippedCell
+from autograder.results import CellError, ExecutionSummary, IntegrityFlag, Protection, SkippedCell
 
 KERNEL_NAME = "autograder-python"
 _INTERRUPT_GRACE_S = 5.0
@@ -398,13 +398,7 @@ class _Run:
         self.guard.finish_cell(nb_cell.outputs)
         forged = _strip_forged(nb_cell.outputs)
         if forged:
-            self.integrity.append(
-                IntegrityFlag(
-                    code="forged_channel",
-                    detail="a student cell published the grader's private artifact type",
-                    evidence={"cell": cell.index, "messages": forged},
-                )
-            )
+            self.integrity.append(flag("forged_channel", cell=cell.index, messages=forged))
         outputs = [dict(o) for o in nb_cell.get("outputs", [])]
         self.outputs[cell.index] = outputs
         if not timed_out:
@@ -566,18 +560,10 @@ class _Run:
         try:
             reply = await _request(client, code, timeout, self.sink)
         except (TimeoutError, DeadKernelError):
-            self.integrity.append(
-                IntegrityFlag(code="export_failed", detail="the kernel did not answer the export")
-            )
+            self.integrity.append(flag("export_failed", reason="no answer in time"))
             return False
         if reply.get("status") != "ok":
-            self.integrity.append(
-                IntegrityFlag(
-                    code="export_failed",
-                    detail="the export raised in the kernel",
-                    evidence={"ename": str(reply.get("ename", ""))[:100]},
-                )
-            )
+            self.integrity.append(flag("export_failed", ename=str(reply.get("ename", ""))[:100]))
         return True
 
 

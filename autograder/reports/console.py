@@ -79,6 +79,8 @@ def render_submission(report: GradeReport, console: Console) -> None:
         parts.append(Text("No checks were run.", style="dim"))
     parts.append(Text(""))
     parts.append(_summary(report))
+    if report.integrity:
+        parts.extend([Text(""), _integrity(report)])
     if report.experiments:
         parts.extend([Text(""), experiments_table(report.experiments)])
     title = Text.assemble(
@@ -332,6 +334,17 @@ def _summary(report: GradeReport) -> Table:
         built = "" if environment.from_cache else " (built for this run)"
         grid.add_row("Environment:", Text(f"{environment.key}: {added}{built}"))
     return grid
+
+
+def _integrity(report: GradeReport) -> Text:
+    """Integrity flags (hook for the messages engineer's styling): sentence and evidence."""
+    lines = Text(text("integrity.heading", "en") + ":", style="bold yellow")
+    for flag in report.integrity:
+        evidence = ", ".join(f"{k}={_one_line(str(v), 60)}" for k, v in flag.evidence.items())
+        lines.append(f"\n  ⚑ {text(f'integrity.{flag.code}', 'en')}", style="yellow")
+        if evidence:
+            lines.append(f" ({evidence})", style="dim")
+    return lines
 
 
 def _protections(report: GradeReport) -> Text | None:
