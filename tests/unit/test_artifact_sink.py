@@ -1,0 +1,137 @@
+"""The grader-side artifact sink and bounded reader: what the kernel sends is untrusted."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from autograder.artifacts import MANIFEST, ArtifactSink, read_artifacts, read_bounded
+from autograder.integrity import assess, recorded_steps, training_flags
+
+
+def _model(key: str, data: bytes) -> str:
+    return json.dumps({"kind": "model", "key": key, "data": base64.b64encode(data).decode()})
+
+
+def _manifest(epochs_run: int = 2, rows: int = 600, batch: int = 64) -> str:
+    return json.dumps(
+        {
+            "kind": "manifest",
+            "models": [{"key": "m0", "file": "../../etc/passwd", "fitted": True}],
+            "calls": [
+                {
+                    "kind": "fit",
+                    "model": "m0",
+                    "args": {"epochs": 10, "batch_size": batch, "x": {"shape": [rows, 28, 28]}},
+                    "epochs_run": epochs_run,
+                    "history": {"loss": [float("nan"), 0.5]},
+                }
+            ],
+        }
+    )
+
+
+def test_sink_writes_files_itself_and_ignores_the_kernels_file_name(tmp_path: Path) -> None:
+    sink = ArtifactSink(tmp_path)
+    sink.accept(_model("m0", b"PK-model-bytes"))
+    sink.accept(_manifest())
+    artifacts = read_artifacts(tmp_path)
+    (model,) = artifacts.models
+    assert artifacts.model_path(model) == tmp_path / "m0.keras"
+    assert (tmp_path / "m0.keras").read_bytes() == b"PK-model-bytes"
+    assert sink.problems == []
+    # NaN in a history survives the grader's own round trip instead of voiding the manifest.
+    (call,) = artifacts.calls
+    assert call.history["loss"][1] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "not json",
+        json.dumps({"kind": "model", "key": "../m0", "data": ""}),
+        json.dumps({"kind": "model", "key": "m0", "data": "***"}),
+        json.dumps({"kind": "shell"}),
+        json.dumps({"kind": "manifest", "models": "all of them"}),
+        42,
+    ],
+    ids=["not-json", "path-key", "not-base64", "unknown-kind", "bad-manifest", "not-text"],
+)
+def test_sink_refuses_malformed_payloads_with_a_problem(tmp_path: Path, payload: object) -> None:
+    sink = ArtifactSink(tmp_path)
+    sink.accept(payload)
+    assert len(sink.problems) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_sink_caps_each_model_and_the_total(tmp_path: Path) -> None:
+    sink = ArtifactSink(tmp_path, model_cap=100, total_cap=150)
+    sink.accept(_model("m0", b"x" * 101))
+    sink.accept(_model("m1", b"x" * 100))
+    sink.accept(_model("m2", b"x" * 60))
+    sink.accept(_model("m1", b"x" * 40))  # a re-export replaces, so it fits again
+    assert [p for p in sink.problems if "m0" in p]
+    assert [p for p in sink.problems if "m2" in p]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m1.keras"]
+    assert (tmp_path / "m1.keras").stat().st_size == 40
+
+
+def test_sink_never_writes_through_a_planted_link(tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.write_text("keep")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "m0.keras.partial").symlink_to(victim)
+    ArtifactSink(out).accept(_model("m0", b"model"))
+    assert victim.read_text() == "keep"
+    assert not (out / "m0.keras").is_symlink()
+
+
+def test_reader_refuses_fifo_device_links_and_oversized_files(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "zero").symlink_to("/dev/zero")
+    (tmp_path / "big").write_bytes(b"x" * 11)
+    (tmp_path / "ok").write_bytes(b"x" * 10)
+    # Each of these returns at once: a FIFO would block an ordinary open, /dev/zero never ends.
+    assert read_bounded(tmp_path / "fifo", 10) is None
+    assert read_bounded(tmp_path / "zero", 10) is None
+    assert read_bounded(Path("/dev/zero"), 10) is None
+    assert read_bounded(tmp_path / "big", 10) is None
+    assert read_bounded(tmp_path / "ok", 10) == b"x" * 10
+
+
+def test_manifest_as_fifo_or_dev_zero_reads_as_nothing_captured(tmp_path: Path) -> None:
+    fifo_dir, zero_dir = tmp_path / "fifo", tmp_path / "zero"
+    fifo_dir.mkdir()
+    zero_dir.mkdir()
+    os.mkfifo(fifo_dir / MANIFEST)
+    (zero_dir / MANIFEST).symlink_to("/dev/zero")
+    (zero_dir / "m0.keras").symlink_to("/dev/zero")
+    assert read_artifacts(fifo_dir).models == []
+    assert read_artifacts(zero_dir).models == []
+
+
+def test_recorded_steps_count_batches_on_what_fit_received(tmp_path: Path) -> None:
+    sink = ArtifactSink(tmp_path)
+    sink.accept(_manifest(epochs_run=2, rows=600, batch=64))
+    artifacts = read_artifacts(tmp_path)
+    assert recorded_steps(artifacts, artifacts.models[0]) == 2 * 10  # ceil(600 / 64) = 10
+
+
+def test_training_cross_check_flags_disagreement_and_recompiles(tmp_path: Path) -> None:
+    sink = ArtifactSink(tmp_path)
+    sink.accept(_manifest(epochs_run=2, rows=600, batch=64))
+    artifacts = read_artifacts(tmp_path)
+    (model,) = artifacts.models
+    assert training_flags(artifacts, model, 20) == []
+    assert training_flags(artifacts, model, None) == []
+    (mismatch,) = training_flags(artifacts, model, 7)
+    assert mismatch.code == "training_mismatch"
+    assert mismatch.evidence == {"recorded_steps": 20, "optimizer_iterations": 7}
+    (recompiled,) = training_flags(artifacts, model, 0)
+    assert recompiled.code == "compile_mismatch"
+    assert assess([], artifacts, None, None) == []
