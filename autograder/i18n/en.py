@@ -160,6 +160,46 @@ MESSAGES: dict[str, str] = {
     "github.title": "Autograder: {rubric}",
     "github.total": "Total: {score:g} / {max:g}",
     "github.failed": "{count} check(s) failed",
+    # --- inside the student's kernel (dataset provider, Colab leftovers) --------------
+    "kernel.dataset_unavailable": (
+        "autograder: the dataset {name!r} is not part of this exercise; while grading only "
+        "these load: {available}"
+    ),
+    "kernel.tfds_split": "autograder: no split {split!r} while grading (known: {known})",
+    "kernel.tfds_description": (
+        "{name}, served by the autograder (nothing was downloaded): the grader's copy, with "
+        "the real splits' shapes"
+    ),
+    "kernel.colab_drive": (
+        "autograder: Google Drive ({mountpoint}) is not available while grading; the data "
+        "comes from keras.datasets load_data() or tfds.load(), not from Drive."
+    ),
+    "kernel.colab_unmount": (
+        "autograder: drive.flush_and_unmount() does nothing while grading: no Drive was mounted."
+    ),
+    "kernel.colab_upload": (
+        "autograder: files.upload() is not available while grading and uploaded nothing; the "
+        "data comes from keras.datasets load_data() or tfds.load()."
+    ),
+    "kernel.colab_uploaded_key": (
+        "autograder: {name!r} was not uploaded: files.upload() is not available while grading; "
+        "load the data with keras.datasets load_data() or tfds.load() instead."
+    ),
+    "kernel.colab_download": "autograder: files.download({name!r}) skipped while grading.",
+    "kernel.colab_content": (
+        "autograder: {path} is a Colab path and does not exist while grading; the data comes "
+        "from keras.datasets load_data() or tfds.load(), and files you ship next to the "
+        "notebook are in its working directory."
+    ),
+    # --- what a --fraction or --quick shortened (training check) ----------------------
+    "training.pass_shortened.samples": (
+        "trained as expected: {summary}; graded on a shortened run: {to} of {from} samples "
+        "per epoch (the notebook saw the full data)"
+    ),
+    "training.pass_shortened.steps": (
+        "trained as expected: {summary}; graded on a shortened run: {to} of {from} steps "
+        "per epoch (the notebook saw the full data)"
+    ),
     # --- rubric loader (autograder/rubric): one `file:line: ...` line per problem ----
     "rubric.more": " (and {count} more)",
     "rubric.not_found": "rubric file not found",

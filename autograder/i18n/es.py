@@ -163,6 +163,51 @@ MESSAGES: dict[str, str] = {
     "github.title": "Autograder: {rubric}",
     "github.total": "Total: {score:g} / {max:g}",
     "github.failed": "{count} comprobación(es) fallaron",
+    # --- dentro del kernel del estudiante (proveedor de datos, restos de Colab) --------
+    "kernel.dataset_unavailable": (
+        "autograder: el conjunto de datos {name!r} no forma parte de este ejercicio; durante "
+        "la calificación solo se cargan: {available}"
+    ),
+    "kernel.tfds_split": (
+        "autograder: no existe la partición {split!r} durante la calificación (hay: {known})"
+    ),
+    "kernel.tfds_description": (
+        "{name}, servido por el autograder (no se descargó nada): la copia del calificador, "
+        "con las formas de las particiones reales"
+    ),
+    "kernel.colab_drive": (
+        "autograder: Google Drive ({mountpoint}) no está disponible durante la calificación; "
+        "los datos vienen de load_data() de keras.datasets o de tfds.load(), no de Drive."
+    ),
+    "kernel.colab_unmount": (
+        "autograder: drive.flush_and_unmount() no hace nada durante la calificación: no se "
+        "montó ningún Drive."
+    ),
+    "kernel.colab_upload": (
+        "autograder: files.upload() no está disponible durante la calificación y no subió "
+        "nada; los datos vienen de load_data() de keras.datasets o de tfds.load()."
+    ),
+    "kernel.colab_uploaded_key": (
+        "autograder: {name!r} no se subió: files.upload() no está disponible durante la "
+        "calificación; carga los datos con load_data() de keras.datasets o con tfds.load()."
+    ),
+    "kernel.colab_download": (
+        "autograder: files.download({name!r}) se omite durante la calificación."
+    ),
+    "kernel.colab_content": (
+        "autograder: {path} es una ruta de Colab y no existe durante la calificación; los "
+        "datos vienen de load_data() de keras.datasets o de tfds.load(), y los archivos que "
+        "entregues junto al notebook están en su directorio de trabajo."
+    ),
+    # --- lo que acortó un --fraction o --quick (comprobación de entrenamiento) -------
+    "training.pass_shortened.samples": (
+        "entrenado como se pide: {summary}; calificado con un entrenamiento acortado: {to} de "
+        "{from} ejemplos por época (el notebook vio los datos completos)"
+    ),
+    "training.pass_shortened.steps": (
+        "entrenado como se pide: {summary}; calificado con un entrenamiento acortado: {to} de "
+        "{from} pasos por época (el notebook vio los datos completos)"
+    ),
     # --- cargador de rúbricas (autograder/rubric): una línea `archivo:línea: ...` -----
     "rubric.more": " (y {count} más)",
     "rubric.not_found": "no existe el archivo de rúbrica",

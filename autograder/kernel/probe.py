@@ -36,7 +36,8 @@ def _publish(payload: dict[str, Any]) -> None:
 
 def _model_bytes(model: Any, cap: int) -> tuple[bytes | None, str | None]:
     """The model saved as .keras in a private temporary dir, read back (or why not)."""
-    scratch = tempfile.mkdtemp(prefix="autograder-export-")
+    # Under the state's scratch dir: bootstrap's save hook knows these are our exports.
+    scratch = tempfile.mkdtemp(dir=state_dir())
     path = os.path.join(scratch, "model.keras")
     try:
         model.save(path)
@@ -77,6 +78,7 @@ def _send_manifest(state: Any, user_ns: dict[str, Any] | None) -> None:
             "compiled": state.keys[id(m)] in state.compiled,
             "fitted": state.keys[id(m)] in state.fitted,
             "save_error": state.save_errors.get(state.keys[id(m)]),
+            "copy_of": state.copies.get(state.keys[id(m)]),
         }
         for m in state.models
     ]
@@ -85,6 +87,10 @@ def _send_manifest(state: Any, user_ns: dict[str, Any] | None) -> None:
 
 def _state() -> Any:
     return getattr(sys.modules["_autograder_state"], "state")  # noqa: B009
+
+
+def state_dir() -> str:
+    return str(_state().artifacts)
 
 
 def checkpoint() -> None:
@@ -122,7 +128,12 @@ def probe(model_variable: str) -> None:
         state.key(candidate)
     for model in list(state.models):
         key = state.key(model)
-        if key in state.fitted or key in state.compiled or model is candidate:
+        if (
+            key in state.fitted
+            or key in state.compiled
+            or key in state.copies
+            or model is candidate
+        ):
             _send_model(state, model)
     state.dirty.clear()
     _send_manifest(state, user_ns)
