@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 
 from autograder.artifacts import MANIFEST, ArtifactSink, read_artifacts, read_bounded
-from autograder.integrity import assess, recorded_steps, training_flags
+from autograder.integrity import (
+    assess,
+    recorded_steps,
+    training_flags,
+    training_split_epochs,
+)
 
 
 def _model(key: str, data: bytes) -> str:
@@ -119,7 +124,7 @@ def test_recorded_steps_count_batches_on_what_fit_received(tmp_path: Path) -> No
     sink = ArtifactSink(tmp_path)
     sink.accept(_manifest(epochs_run=2, rows=600, batch=64))
     artifacts = read_artifacts(tmp_path)
-    assert recorded_steps(artifacts, artifacts.models[0]) == 2 * 10  # ceil(600 / 64) = 10
+    assert recorded_steps(artifacts.calls) == 2 * 10  # ceil(600 / 64) = 10
 
 
 def test_training_cross_check_flags_disagreement_and_recompiles(tmp_path: Path) -> None:
@@ -133,5 +138,25 @@ def test_training_cross_check_flags_disagreement_and_recompiles(tmp_path: Path) 
     assert mismatch.code == "training_mismatch"
     assert mismatch.evidence == {"recorded_steps": 20, "optimizer_iterations": 7}
     (recompiled,) = training_flags(artifacts, model, 0)
+    assert training_split_epochs(artifacts.calls, 2, 20) == 2
+    assert training_split_epochs(artifacts.calls, 2, 7) == 0  # 7 steps: not one epoch
     assert recompiled.code == "compile_mismatch"
     assert assess([], artifacts, None, None) == []
+
+
+def test_epochs_on_a_hundred_images_are_not_epochs_of_the_exercise(tmp_path: Path) -> None:
+    def fit(rows: int, epochs: int) -> dict[str, object]:
+        return {
+            "kind": "fit",
+            "model": "m0",
+            "args": {"batch_size": 64, "x": {"shape": [rows, 28, 28]}},
+            "epochs_run": epochs,
+        }
+
+    sink = ArtifactSink(tmp_path)
+    payload = {"kind": "manifest", "models": [{"key": "m0"}], "calls": [fit(6400, 1), fit(100, 9)]}
+    sink.accept(json.dumps(payload))
+    calls = read_artifacts(tmp_path).calls
+    # 100 steps + 9 x 2 steps = 1.18 epochs of the 6,400-row training split.
+    assert training_split_epochs(calls, 10, None) == 1
+    assert training_split_epochs(calls, 10, 118) == 1
