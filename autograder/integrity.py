@@ -129,9 +129,34 @@ def assess(
 ) -> list[IntegrityFlag]:
     """Every flag for one submission: the runner's, then the graded model's cross-checks."""
     flags = list(run_flags)
+    if chosen is not None:
+        flags += leakage_flags(artifacts, chosen)
     if chosen is not None and model is not None:
         flags += training_flags(artifacts, chosen, optimizer_iterations(model))
     return flags
+
+
+LEAKED_SHARE = 0.05
+"""Sampled fit rows that are test rows before the flag is raised (honest work: none)."""
+
+
+def leakage_flags(artifacts: Artifacts, model: ExportedModel) -> list[IntegrityFlag]:
+    """Fits whose input rows are rows of the test split (recorded fingerprint).
+
+    The kernel compares up to 256 rows of each fit's ``x`` with the test split by
+    pixel ranking, so scaling and reshaping do not hide them.  Recorded, hence
+    informational: training the kernel never saw (``fit.__wrapped__``) escapes it.
+    """
+    for number, call in enumerate(artifacts.calls_for(model.key, "fit"), start=1):
+        overlap = call.args.get("test_overlap")
+        if not isinstance(overlap, dict):
+            continue
+        sampled, leaked = overlap.get("sampled"), overlap.get("test_rows")
+        if not isinstance(sampled, int) or not isinstance(leaked, int) or sampled <= 0:
+            continue
+        if leaked >= max(2, LEAKED_SHARE * sampled):
+            return [flag("test_leakage", fit_call=number, sampled=sampled, test_rows=leaked)]
+    return []
 
 
 def optimizer_iterations(model: ModelMeasurements) -> int | None:

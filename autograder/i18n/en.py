@@ -280,6 +280,6 @@ MESSAGES: dict[str, str] = {
         "the saved optimizer never stepped although training was recorded "
         "(recompiled after training?)"
     ),
-    "integrity.test_leakage": "the model looks trained on the test split (canary examples)",
+    "integrity.test_leakage": "the model was fitted on rows of the test split",
     "integrity.heading": "Integrity",
 }

@@ -301,8 +301,6 @@ MESSAGES: dict[str, str] = {
         "el optimizador guardado nunca dio un paso aunque se registró entrenamiento "
         "(¿recompilado después de entrenar?)"
     ),
-    "integrity.test_leakage": (
-        "el modelo parece entrenado con la partición de test (ejemplos canario)"
-    ),
+    "integrity.test_leakage": "el modelo se entrenó con filas de la partición de test",
     "integrity.heading": "Integridad",
 }

@@ -69,12 +69,10 @@ TWINS = {
     '=HYPERLINK("evil","clic")': ONE,
 }
 HONEST = {ONE, THREE, SGD}
-LEAKAGE = {
-    "ataque_test_9_epocas",
-    "ataque_train_mas_test",
-    "ataque_pesos_de_casa",
-    "ataque_fit_wrapped_en_test",
-}
+# Fits on test rows the kernel recorded (fingerprinted by pixel ranking)...
+LEAKAGE = {"ataque_test_9_epocas", "ataque_train_mas_test"}
+# ...and training the recorder never saw (fit.__wrapped__, weights set from elsewhere).
+UNRECORDED_LEAKAGE = {"ataque_pesos_de_casa", "ataque_fit_wrapped_en_test"}
 # Channel and recorder tampering the grader can see for itself.
 FLAGGED = {
     "ataque_canal_falso": "forged_channel",

@@ -7,15 +7,18 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from autograder.artifacts import MANIFEST, ArtifactSink, read_artifacts, read_bounded
 from autograder.integrity import (
     assess,
+    leakage_flags,
     recorded_steps,
     training_flags,
     training_split_epochs,
 )
+from autograder.kernel import probe
 
 
 def _model(key: str, data: bytes) -> str:
@@ -160,3 +163,41 @@ def test_epochs_on_a_hundred_images_are_not_epochs_of_the_exercise(tmp_path: Pat
     # 100 steps + 9 x 2 steps = 1.18 epochs of the 6,400-row training split.
     assert training_split_epochs(calls, 10, None) == 1
     assert training_split_epochs(calls, 10, 118) == 1
+
+
+def test_pixel_ranking_survives_scaling_and_reshape_and_tells_images_apart() -> None:
+    rng = np.random.default_rng(0)
+    image = rng.integers(0, 256, size=(28, 28), dtype=np.uint8)
+    other = rng.integers(0, 256, size=(28, 28), dtype=np.uint8)
+    signature = probe.signature(image)
+    assert signature is not None
+    assert probe.signature(image / 255.0) == signature
+    assert probe.signature(((image / 255.0) - 0.3) / 0.2) == signature
+    assert probe.signature(image.reshape(784, 1)) == signature
+    assert probe.signature(other) != signature
+    assert probe.signature(np.zeros((28, 28))) is None  # blank images rank alike
+
+
+def test_fits_on_test_rows_are_flagged_with_their_evidence(tmp_path: Path) -> None:
+    def manifest(leaked: int) -> str:
+        call = {
+            "kind": "fit",
+            "model": "m0",
+            "args": {
+                "x": {"shape": [600, 28, 28]},
+                "test_overlap": {"sampled": 256, "test_rows": leaked},
+            },
+            "epochs_run": 1,
+        }
+        return json.dumps({"kind": "manifest", "models": [{"key": "m0"}], "calls": [call]})
+
+    honest, leaked = tmp_path / "honest", tmp_path / "leaked"
+    for where, count in ((honest, 0), (leaked, 256)):
+        where.mkdir()
+        ArtifactSink(where).accept(manifest(count))
+    clean = read_artifacts(honest)
+    assert leakage_flags(clean, clean.models[0]) == []
+    dirty = read_artifacts(leaked)
+    (found,) = leakage_flags(dirty, dirty.models[0])
+    assert found.code == "test_leakage"
+    assert found.evidence == {"fit_call": 1, "sampled": 256, "test_rows": 256}
