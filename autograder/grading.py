@@ -33,7 +33,7 @@ from autograder.execution.runner import ExecutionRecord, JobPaths, RunOptions, r
 from autograder.execution.source import SourceCell, load_source
 from autograder.experiments import experiment_rows
 from autograder.i18n import Language, choose_language
-from autograder.integrity import assess
+from autograder.integrity import assess, penalized
 from autograder.measurements import ModelMeasurements
 from autograder.reference.cache import ReferenceRecord
 from autograder.results import (
@@ -343,12 +343,14 @@ def score(
         student=evaluated.artifacts.history(chosen.key) if chosen else {},
         reference=reference.history if reference else None,
     )
+    integrity = assess(record.integrity, evaluated.artifacts, chosen, model)
+    total = penalized(sum(c.points for c in checks), integrity, rubric.leakage.penalty)
     return GradeReport.model_validate(
         {
             **_base_report(submission, prepared),
             "status": status,
             "message": message,
-            "score": round(sum(c.points for c in checks), 4),
+            "score": round(total, 4),
             "max_score": round(sum(c.max_points for c in checks), 4),
             "checks": checks,
             "metrics": metrics_of(model),
@@ -359,7 +361,7 @@ def score(
             "curves": curves,
             "classification": _classification(model, rubric.dataset),
             "experiments": experiments,
-            "integrity": assess(record.integrity, evaluated.artifacts, chosen, model),
+            "integrity": integrity,
         }
     )
 

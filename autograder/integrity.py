@@ -162,3 +162,10 @@ def leakage_flags(artifacts: Artifacts, model: ExportedModel) -> list[IntegrityF
 def optimizer_iterations(model: ModelMeasurements) -> int | None:
     """The saved optimizer's step count, when the evaluator could read one."""
     return model.optimizer_iterations
+
+
+def penalized(total: float, flags: list[IntegrityFlag], leakage_penalty: float) -> float:
+    """The score after the rubric's leakage penalty (never below zero)."""
+    if leakage_penalty > 0 and any(f.code == "test_leakage" for f in flags):
+        return max(0.0, total - leakage_penalty)
+    return total

@@ -14,11 +14,13 @@ from autograder.artifacts import MANIFEST, ArtifactSink, read_artifacts, read_bo
 from autograder.integrity import (
     assess,
     leakage_flags,
+    penalized,
     recorded_steps,
     training_flags,
     training_split_epochs,
 )
 from autograder.kernel import probe
+from autograder.results import IntegrityFlag
 
 
 def _model(key: str, data: bytes) -> str:
@@ -201,3 +203,12 @@ def test_fits_on_test_rows_are_flagged_with_their_evidence(tmp_path: Path) -> No
     (found,) = leakage_flags(dirty, dirty.models[0])
     assert found.code == "test_leakage"
     assert found.evidence == {"fit_call": 1, "sampled": 256, "test_rows": 256}
+
+
+def test_the_rubric_decides_what_leakage_costs() -> None:
+    leak = [IntegrityFlag(code="test_leakage", detail="d")]
+    other = [IntegrityFlag(code="forged_channel", detail="d")]
+    assert penalized(3.0, leak, 1.0) == pytest.approx(2.0)
+    assert penalized(0.5, leak, 1.0) == 0.0
+    assert penalized(3.0, leak, 0.0) == pytest.approx(3.0)  # the default only flags
+    assert penalized(3.0, other, 1.0) == pytest.approx(3.0)
