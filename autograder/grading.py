@@ -50,6 +50,7 @@ from autograder.results import (
 )
 from autograder.rubric import LoadedRubric
 from autograder.rubric.models import DatasetSpec
+from autograder.selection import select_model
 from autograder.submissions import Submission
 
 
@@ -129,22 +130,6 @@ def prepare(rubric: LoadedRubric, options: GradeOptions, cache_dir: Path) -> Pre
     return Prepared(rubric, options, splits, kernel_data={name: npz}, environment=env)
 
 
-def select_model(artifacts: Artifacts, variable: str) -> tuple[ExportedModel | None, str]:
-    """Pick the model to grade: the named variable, else the last trained model."""
-    bound = [m for m in artifacts.models if variable in m.variables]
-    if bound:
-        return bound[-1], f"`{variable}` ({bound[-1].class_name})"
-    fitted = [m for m in artifacts.models if m.fitted]
-    if fitted:
-        return fitted[-1], (
-            f"no `{variable}` variable at the end; graded the last trained model instead"
-        )
-    compiled = [m for m in artifacts.models if m.compiled]
-    if compiled:
-        return compiled[-1], f"no trained model; graded the last compiled one ({variable!r} unset)"
-    return None, f"no Keras model was compiled or trained, and `{variable}` is not a model"
-
-
 @dataclass(frozen=True)
 class Evaluated:
     """What the grader made of one run: the captured models and the graded one, measured."""
@@ -161,9 +146,16 @@ class Evaluated:
 def evaluate(record: ExecutionRecord, prepared: Prepared) -> Evaluated:
     """Extract the artifacts, pick the graded model and measure it in this process."""
     artifacts = read_artifacts(record.artifacts_dir)
-    chosen, why = select_model(artifacts, prepared.rubric.rubric.model_variable)
-    model, failure = _measure(chosen, artifacts, prepared)
+    selection = select_model(
+        artifacts, prepared.rubric.rubric, lambda m: _measure(m, artifacts, prepared)[0]
+    )
+    chosen, why = selection.model, selection.why
+    model: ModelMeasurements | None = selection.measured
+    failure = ""
+    if model is None:
+        model, failure = _measure(chosen, artifacts, prepared)
     if chosen is not None and model is not None:
+        # A copy the notebook reloaded from its own save is graded as the model that saved it.
         adopted = adopt_original(
             chosen, model, artifacts, lambda p, k: _measure_file(p, k, prepared)
         )

@@ -62,6 +62,21 @@ def shortened(fits: list[RecordedCall]) -> list[dict[str, Any]]:
     return found
 
 
+def trained_rows(fit: RecordedCall) -> int | None:
+    """Rows of the array ``x`` that fit actually trained on (after ``--fraction``), if known."""
+    data = fit.args.get("x")
+    shape = data.get("shape") if isinstance(data, dict) else None
+    if not isinstance(shape, list) or not shape or not isinstance(shape[0], int):
+        return None
+    rows: int = shape[0]
+    cuts = fit.args.get("shortened")
+    for cut in cuts if isinstance(cuts, list) else []:
+        if isinstance(cut, dict) and cut.get("what") == "samples" and cut.get("from") == rows:
+            kept = cut.get("to")
+            return kept if isinstance(kept, int) else None
+    return rows
+
+
 def check_training(check: TrainingCheck, ctx: CheckContext) -> CheckResult:
     if ctx.model is None:
         return no_model(check, ctx)

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from autograder.checks.training import check_training
+from autograder.checks.training import check_training, trained_rows
+from autograder.experiments import validation_start
 from autograder.rubric.models import Range, TrainingCheck
 
 if TYPE_CHECKING:
@@ -135,3 +136,13 @@ def test_never_trained(build: Build) -> None:
 def test_no_model(build: Build) -> None:
     outcome = check_training(TUTORIAL, build.context(None, [build.fit()], "no model variable"))
     assert outcome.message == "no trained model was captured: no model variable"
+
+
+def test_trained_rows_follow_the_fraction(build: Build) -> None:
+    cut = [{"what": "samples", "from": 60_000, "to": 600}]
+    shortened = build.fit(2, x={"shape": [60_000, 28, 28]}, validation_split=0.1, shortened=cut)
+    assert trained_rows(shortened) == 600
+    # The grader's 1% training split is those 600 rows: validation_split held out the last 60.
+    assert validation_start(shortened, 600) == 540
+    assert trained_rows(build.fit(2, x={"shape": [60_000, 28, 28]})) == 60_000
+    assert trained_rows(build.fit(2, x={"class_name": "_BatchDataset"})) is None
