@@ -82,6 +82,7 @@ FLAGGED = {
     "ataque_fit_wrapped_en_test": "training_mismatch",
     "ataque_recompilar_adam": "compile_mismatch",
 }
+_NUMBER = re.compile(r"[-+]?[0-9]+([.,][0-9]+)?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
 
 
@@ -162,14 +163,21 @@ def test_kernel_made_files_leave_the_trained_model_graded(batch: Batch) -> None:
         assert report.metrics.test_accuracy == pytest.approx(twin.metrics.test_accuracy, abs=1e-6)
 
 
+def _leaked(batch: Batch, names: set[str]) -> set[str]:
+    return {n for n in names if any(f.code == "test_leakage" for f in batch.reports[n].integrity)}
+
+
+def test_recorded_fits_on_the_test_split_are_flagged(batch: Batch) -> None:
+    assert _leaked(batch, LEAKAGE) == LEAKAGE
+
+
 @pytest.mark.xfail(
-    strict=True, reason="test-set leakage detection (canaries) is not implemented yet"
+    strict=True,
+    reason="leakage through training the recorder never saw needs grader-side canaries "
+    "(test examples with labels only the grader knows), not implemented yet",
 )
-def test_every_leakage_case_is_flagged(batch: Batch) -> None:
-    flagged = {
-        n for n in LEAKAGE if any(f.code == "test_leakage" for f in batch.reports[n].integrity)
-    }
-    assert flagged == LEAKAGE
+def test_unrecorded_training_on_the_test_split_is_flagged(batch: Batch) -> None:
+    assert _leaked(batch, UNRECORDED_LEAKAGE) == UNRECORDED_LEAKAGE
 
 
 def test_reports_carry_no_control_characters_markup_or_formulas(batch: Batch) -> None:
@@ -179,5 +187,6 @@ def test_reports_carry_no_control_characters_markup_or_formulas(batch: Batch) ->
     assert not _CONTROL.search(markdown.replace("\n", ""))
     with (batch.out / "gradebook.csv").open(encoding="utf-8-sig", newline="") as fh:
         cells = [cell for row in csv.reader(fh) for cell in row]
-    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+    # OWASP: a text cell must not start like a formula (numbers such as -0.01 may).
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@") and not _NUMBER.fullmatch(c)]
     assert not [c for c in cells if _CONTROL.search(c)]
