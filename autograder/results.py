@@ -219,6 +219,29 @@ class ExperimentRow(_Data):
     error: str | None = Field(default=None, description="Why numbers are missing.")
 
 
+IntegrityCode = Literal[
+    "forged_channel",
+    "refused_artifact",
+    "export_failed",
+    "training_mismatch",
+    "compile_mismatch",
+    "test_leakage",
+]
+Evidence = dict[str, str | int | float | bool | None]
+
+
+class IntegrityFlag(_Data):
+    """One reason not to take the kernel's account at its word (see autograder.integrity)."""
+
+    code: IntegrityCode = Field(description="What kind of disagreement or tampering.")
+    detail: str = Field(
+        description="The catalog's English sentence for the code (never student text)."
+    )
+    evidence: Evidence = Field(
+        default_factory=dict, description="The numbers or names the flag rests on."
+    )
+
+
 class GradeReport(_Data):
     """The result of grading one submission: result.json."""
 
@@ -255,6 +278,12 @@ class GradeReport(_Data):
     experiments: list[ExperimentRow] = Field(
         default_factory=list,
         description="Every trained model, when the rubric has an experiments check.",
+    )
+    integrity: list[IntegrityFlag] = Field(
+        default_factory=list,
+        description="Where the kernel's account disagreed with what the grader verified, "
+        "or the kernel tampered with the runner's channel; informational unless the "
+        "rubric attaches a penalty.",
     )
 
 

@@ -17,6 +17,7 @@ from autograder.checks import no_model, share
 from autograder.checks.base import CheckContext, Problem, describe, matches, result
 from autograder.checks.parameters import expected_text, neutral_text
 from autograder.i18n import Said, say
+from autograder.integrity import training_split_epochs
 from autograder.results import CheckResult
 from autograder.rubric.models import TrainingCheck
 
@@ -96,6 +97,10 @@ def check_training(check: TrainingCheck, ctx: CheckContext) -> CheckResult:
             said=say("training.no_fit"),
         )
     measured = fit_summary(fits)
+    # Counted on the training split and capped by the file's optimizer step count.
+    measured["epochs"] = training_split_epochs(
+        fits, measured["epochs"], ctx.model.optimizer_iterations
+    )
     problems = _problems(check, measured)
     failed = [p.text for p in problems]
     status, points = share(check, failed, len(expected))

@@ -12,7 +12,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.artifacts import Artifacts, read_artifacts
+from autograder.artifacts import Artifacts, ExportedModel, read_artifacts
 from autograder.execution.runner import ExecutionRecord
 from autograder.results import ExecutionSummary
 
@@ -74,17 +74,17 @@ def pooled_artifacts(executed: Executed) -> Artifacts:
         found = read_artifacts(run.record.artifacts_dir)
         prefix = f"{run.file.stem}:"
         for model in found.models:
-            file = _move_export(found, model.file, pool, f"{index}-") if model.file else None
+            file = _move_export(found, model, pool, f"{index}-")
             models.append(model.model_copy(update={"key": prefix + model.key, "file": file}))
         calls += [c.model_copy(update={"model": prefix + c.model}) for c in found.calls]
     return Artifacts(models=models, calls=calls, directory=pool)
 
 
-def _move_export(found: Artifacts, name: str, pool: Path, prefix: str) -> str | None:
+def _move_export(found: Artifacts, model: ExportedModel, pool: Path, prefix: str) -> str | None:
     """Move one export into the pool; anything but a regular file is left behind."""
-    if found.directory is None:
+    source = found.model_path(model)  # the grader's own file name, never the kernel's
+    if source is None:
         return None
-    source = found.directory / Path(name).name  # never a path from the kernel
     try:
         if not stat.S_ISREG(os.lstat(source).st_mode):  # a link or a FIFO: never followed
             return None

@@ -9,6 +9,7 @@ from autograder.artifacts import Artifacts, ExportedModel
 from autograder.classification import Classification, classification
 from autograder.grading.files import Executed
 from autograder.grading.options import GradeOptions, data_info
+from autograder.integrity import assess, penalized
 from autograder.measure.data import class_names
 from autograder.measure.facts import ModelMeasurements
 from autograder.results import (
@@ -107,6 +108,9 @@ def assemble(parts: Parts) -> GradeReport:
         )
     notes = [n for n in (parts.submission.note, parts.why if chosen is not None else None) if n]
     status, message = _status(parts.executed.summary)
+    run_flags = [flag for run in parts.executed.runs for flag in run.record.integrity]
+    integrity = assess(run_flags, parts.artifacts, chosen, parts.model)
+    total = penalized(sum(c.points for c in checks), integrity, parts.rubric.rubric.leakage.penalty)
     every = parts.executed.files or tuple(run.file for run in parts.executed.runs)
     files = [path.name for path in every] if len(every) > 1 else None
     return GradeReport(
@@ -115,7 +119,7 @@ def assemble(parts: Parts) -> GradeReport:
         data=data_info(parts.rubric, parts.options),
         status=status,
         message=message,
-        score=round(sum(c.points for c in checks), 4),
+        score=round(total, 4),
         max_score=round(sum(c.max_points for c in checks), 4),
         checks=checks,
         metrics=metrics_of(parts.model),
@@ -129,4 +133,5 @@ def assemble(parts: Parts) -> GradeReport:
         ),
         classification=_classification(parts),
         experiments=parts.experiments,
+        integrity=integrity,
     )

@@ -293,6 +293,20 @@ MESSAGES: dict[str, str] = {
     "rubric.package_url": "package {package}: URLs are not accepted; use `find_links`",
     "rubric.package_twice": "package {name} is listed twice ({first}, {second})",
     "rubric.find_links_folder": "find_links entry {folder} must be a local folder",
+    "integrity.forged_channel": (
+        "a student cell published the grader's private artifact type; it was ignored"
+    ),
+    "integrity.refused_artifact": "the kernel sent an artifact the grader refused",
+    "integrity.export_failed": "exporting the models from the kernel failed",
+    "integrity.training_mismatch": (
+        "the recorded training does not match the optimizer's step count in the model file"
+    ),
+    "integrity.compile_mismatch": (
+        "the saved optimizer never stepped although training was recorded "
+        "(recompiled after training?)"
+    ),
+    "integrity.test_leakage": "the model was fitted on rows of the test split",
+    "integrity.heading": "Integrity",
     # --- the instructor's console (reports/console.py) ---------------------------------
     "console.label.graded": "Note",
     "console.label.error": "Grading error",

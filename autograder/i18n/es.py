@@ -315,6 +315,21 @@ MESSAGES: dict[str, str] = {
     "rubric.package_url": "paquete {package}: no se aceptan URL; use `find_links`",
     "rubric.package_twice": "el paquete {name} aparece dos veces ({first}, {second})",
     "rubric.find_links_folder": "la entrada de find_links {folder} debe ser una carpeta local",
+    "integrity.forged_channel": (
+        "una celda del estudiante publicó el tipo privado de artefactos del corrector; se ignoró"
+    ),
+    "integrity.refused_artifact": "el kernel envió un artefacto que el corrector rechazó",
+    "integrity.export_failed": "falló la exportación de los modelos desde el kernel",
+    "integrity.training_mismatch": (
+        "el entrenamiento registrado no coincide con los pasos del optimizador en el fichero "
+        "del modelo"
+    ),
+    "integrity.compile_mismatch": (
+        "el optimizador guardado nunca dio un paso aunque se registró entrenamiento "
+        "(¿recompilado después de entrenar?)"
+    ),
+    "integrity.test_leakage": "el modelo se entrenó con filas de la partición de test",
+    "integrity.heading": "Integridad",
     # --- the instructor's console (reports/console.py) ---------------------------------
     "console.label.graded": "Nota",
     "console.label.error": "Error al calificar",

@@ -72,6 +72,8 @@ def render_submission(report: GradeReport, console: Console, lang: Language = "e
         parts.append(Text(text("console.no_checks", lang), style="dim"))
     parts.append(Text(""))
     parts.append(_summary(report, lang))
+    if report.integrity:
+        parts.extend([Text(""), _integrity(report, lang)])
     if report.experiments:
         parts.extend([Text(""), experiments_table(report.experiments)])
     title = Text.assemble(
@@ -335,6 +337,17 @@ def _summary(report: GradeReport, lang: Language) -> Table:
         built = "" if environment.from_cache else text("console.env_built", lang)
         grid.add_row(text("console.environment", lang), Text(f"{environment.key}: {added}{built}"))
     return grid
+
+
+def _integrity(report: GradeReport, lang: Language) -> Text:
+    """Integrity flags (a minimal hook; styling is the reports' owner's): sentence, evidence."""
+    lines = Text(text("integrity.heading", lang) + ":", style="bold yellow")
+    for flag in report.integrity:
+        evidence = ", ".join(f"{k}={_one_line(str(v), 60)}" for k, v in flag.evidence.items())
+        lines.append(f"\n  ⚑ {text(f'integrity.{flag.code}', lang)}", style="yellow")
+        if evidence:
+            lines.append(f" ({evidence})", style="dim")
+    return lines
 
 
 def _data_line(report: GradeReport, lang: Language) -> str:
