@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from autograder.answers import fold
+from autograder.answer_text import fold
 from autograder.execution.source import SourceCell
 from autograder.results import ExperimentRow
 
