@@ -136,21 +136,29 @@ def _items(report: GradeReport, question: str) -> Iterable[_Item]:
 # --- Grouping ---------------------------------------------------------------------------
 
 
-def cluster(texts: list[str], distance: float = DISTANCE) -> list[int]:
-    """A group label per text; empty texts share one group of their own."""
+def cluster(
+    texts: list[str], keys: list[float] | None = None, distance: float = DISTANCE
+) -> list[int]:
+    """A group label per text.  Texts are only grouped with texts of the same key (the
+    provisional points), so a wrong answer that shares the right words with correct ones
+    is not hidden in their group; empty texts share one group of their own."""
+    keys = keys or [0.0] * len(texts)
     labels = [-1] * len(texts)
-    filled = [i for i, t in enumerate(texts) if stems(t)]
-    if len(filled) == 1:
-        labels[filled[0]] = 0
-    elif filled:
-        vectors = TfidfVectorizer(analyzer=stems, sublinear_tf=True).fit_transform(
-            [texts[i] for i in filled]
-        )
-        model = AgglomerativeClustering(
-            n_clusters=None, metric="cosine", linkage="average", distance_threshold=distance
-        )
-        for i, label in zip(filled, model.fit_predict(vectors.toarray()), strict=True):
-            labels[i] = int(label)
+    next_label = 0
+    for key in sorted(set(keys)):
+        filled = [i for i, t in enumerate(texts) if keys[i] == key and stems(t)]
+        if len(filled) == 1:
+            labels[filled[0]] = next_label
+        elif filled:
+            vectors = TfidfVectorizer(analyzer=stems, sublinear_tf=True).fit_transform(
+                [texts[i] for i in filled]
+            )
+            model = AgglomerativeClustering(
+                n_clusters=None, metric="cosine", linkage="average", distance_threshold=distance
+            )
+            for i, label in zip(filled, model.fit_predict(vectors.toarray()), strict=True):
+                labels[i] = next_label + int(label)
+        next_label = max(labels) + 1
     return labels
 
 
@@ -164,7 +172,7 @@ def _representative(texts: list[str]) -> int:
 
 
 def build_sheet(items: list[_Item], question: str) -> ReviewSheet:
-    labels = cluster([item.text for item in items])
+    labels = cluster([item.text for item in items], [item.provisional for item in items])
     by_label: dict[int, list[_Item]] = {}
     for item, label in zip(items, labels, strict=True):
         by_label.setdefault(label, []).append(item)

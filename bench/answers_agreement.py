@@ -14,9 +14,11 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from autograder.answer_text import Answer
+from autograder.checks.answers import score_answer
 from autograder.review import agreement, cluster, load_labelled
 from autograder.rubric import load_rubric
-from autograder.rubric.models import AnswersCheck
+from autograder.rubric.models import AnswersCheck, Question
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "tests" / "fixtures" / "answers" / "labelled.yaml"
@@ -35,10 +37,15 @@ def retyped(text: str, rng: random.Random) -> str:
     return out
 
 
-def class_groups(texts: list[str], seed: int = 0) -> int:
+def class_groups(question: Question, texts: list[str], seed: int = 0) -> int:
+    """Review groups of a class: answers grouped within equal provisional points, as
+    `autograder review` does."""
     rng = random.Random(seed)  # noqa: S311  # a reproducible sample, not a secret
     answers = [retyped(rng.choice(texts), rng) for _ in range(CLASS_SIZE)]
-    return len(set(cluster(answers)))
+    points = [
+        float(score_answer(question, Answer(question.id, a, 1), 1.0)["share"]) for a in answers
+    ]
+    return len(set(cluster(answers, points)))
 
 
 def main() -> None:
@@ -58,11 +65,11 @@ def main() -> None:
     print(f"mean |provisional - label|: {result.mean_abs_error:.3f} of a question")
     for miss in result.disagreements:
         print(f"  disagrees: {miss}")
-    for qid in questions:
+    for qid, question in questions.items():
         texts = [i.text for i in items if i.q == qid]
         print(
             f"{qid}: a {CLASS_SIZE}-answer class drawn from {len(texts)} answers -> "
-            f"{class_groups(texts)} review groups"
+            f"{class_groups(question, texts)} review groups"
         )
 
 

@@ -247,7 +247,7 @@ MESSAGES: dict[str, str] = {
     "review.title": "Review of {question}: {answers} answers in {groups} groups",
     "review.question": "Question",
     "review.group": "Group {group}",
-    "review.size": "{size} answers",
+    "review.size": "answers: {size}",
     "review.representative": "Representative answer",
     "review.concepts": "Concepts found",
     "review.missing": "Missing",

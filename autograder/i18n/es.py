@@ -265,7 +265,7 @@ MESSAGES: dict[str, str] = {
     "review.title": "Revisión de {question}: {answers} respuestas en {groups} grupos",
     "review.question": "Pregunta",
     "review.group": "Grupo {group}",
-    "review.size": "{size} respuestas",
+    "review.size": "respuestas: {size}",
     "review.representative": "Respuesta representativa",
     "review.concepts": "Conceptos encontrados",
     "review.missing": "Faltan",
