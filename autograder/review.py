@@ -318,7 +318,8 @@ def sheet_html(sheet: ReviewSheet, sheet_name: str, lang: Language) -> str:
             f"<dt>{t('review.provisional')}</dt>"
             f"<dd>{e(group.provisional)} / {e(sheet.max_points)}</dd></dl>"
             f"{mixed}<details><summary>{t('review.members')}</summary><table>"
-            f"<tr><th>{t('review.student')}</th><th>{t('review.provisional')}</th><th></th></tr>"
+            f"<tr><th>{t('review.student')}</th><th>{t('review.provisional')}</th>"
+            f"<th>{t('review.question')}: {e(sheet.question)}</th></tr>"
             f"{rows}</table></details></section>"
         )
     parts.append("</body></html>")
@@ -332,7 +333,8 @@ _CSS = (
     "white-space:pre-wrap}dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}"
     "dt{font-weight:600}.mixed{color:#a40}.how{color:#555}table{border-collapse:collapse;"
     "width:100%}td,th{border-top:1px solid #ddd;padding:.2rem .4rem;text-align:left;"
-    "vertical-align:top}"
+    "vertical-align:top}td:first-child,td:nth-child(2),th:first-child,th:nth-child(2)"
+    "{width:9rem}"
 )
 
 
