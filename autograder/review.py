@@ -28,6 +28,7 @@ from autograder.answer_text import stems
 from autograder.errors import ReviewError
 from autograder.i18n import Language, locale_language, text
 from autograder.overrides import Override, OverridesFile
+from autograder.reports.inert import csv_cell
 from autograder.results import GradeReport
 
 ReviewFormat = Literal["html", "csv", "yaml"]
@@ -253,11 +254,7 @@ _CSV_COLUMNS = [
 
 
 def _cell(value: Any) -> str:
-    """A CSV cell a spreadsheet shows as text: OWASP's rule for leading = + - @ (and tab/CR)."""
-    out = "" if value is None else str(value)
-    if out[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        out = "'" + out
-    return out
+    return csv_cell("" if value is None else str(value))
 
 
 def sheet_csv(sheet: ReviewSheet) -> str:
