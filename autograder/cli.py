@@ -467,6 +467,26 @@ def html_report(
     _out.print(f"{len(written) - 1} feedback pages and {written[-1]}", markup=False)
 
 
+@app.command("review")
+def review(
+    target: Annotated[str, typer.Argument(help="A `grade --out` folder, or `apply`.")],
+    sheet: Annotated[Path | None, typer.Argument(help="With `apply`: the filled sheet.")] = None,
+    question: Annotated[str | None, typer.Option(help="The question to review, e.g. q1.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="html, csv or yaml.")] = "html",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Sheet folder / overrides file.")
+    ] = None,
+    reviewer: Annotated[str | None, typer.Option(help="With `apply`: who reviewed.")] = None,
+    lang: Annotated[LangChoice | None, typer.Option(help="Page language.")] = None,
+) -> None:
+    """Group a class's answers to one question for review; `review apply SHEET` writes overrides."""
+    from autograder import review as reviewing  # noqa: PLC0415  # scikit-learn is slow to import
+
+    language = choose_language(lang.value if lang else None, None)
+    message = reviewing.run_command(target, sheet, question, fmt, out, reviewer, language)
+    _out.print(message, markup=False)
+
+
 @rubric_app.command("validate")
 def rubric_validate(
     files: Annotated[list[Path], typer.Argument(help="Rubric YAML files to check.")],

@@ -112,3 +112,7 @@ class OverridesError(UsageError):
 
 class StoreError(AutograderError):
     """The results store (SQLite) cannot be opened, read or written."""
+
+
+class ReviewError(UsageError):
+    """A review sheet or a results folder `autograder review` cannot use."""

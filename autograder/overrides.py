@@ -14,6 +14,7 @@ written, so they show in every export and never touch the results store.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from autograder.checks.answers import apply_review
 from autograder.errors import OverridesError
 from autograder.results import CheckResult, CheckStatus, GradeReport, OverrideApplied
 
@@ -32,6 +34,18 @@ class Override(BaseModel):
     check: str = Field(min_length=1, description="The rubric check id to adjust.")
     points: float = Field(ge=0, description="Points to award for that check.")
     comment: str = Field(min_length=1, description="Why; shown in every export.")
+    question: str | None = Field(
+        default=None,
+        description="For an answers check: the question reviewed (`autograder review`); "
+        "`points` are then that question's, and the check's total is recomputed.",
+    )
+    answer_sha256: str | None = Field(
+        default=None,
+        description="SHA-256 of the reviewed answer's text; a changed answer keeps its "
+        "provisional points and is flagged instead.",
+    )
+    reviewer: str | None = Field(default=None, description="Who reviewed the answer.")
+    reviewed_on: datetime.date | None = Field(default=None, description="When.")
 
 
 class OverridesFile(BaseModel):
@@ -145,6 +159,8 @@ def apply_overrides(loaded: LoadedOverrides, reports: list[GradeReport]) -> list
 
 
 def _apply(override: Override, report: GradeReport) -> GradeReport | None:
+    if override.question is not None:
+        return _apply_review(override, report)
     checks: list[CheckResult] = []
     found: CheckResult | None = None
     for check in report.checks:
@@ -174,5 +190,38 @@ def _apply(override: Override, report: GradeReport) -> GradeReport | None:
             "checks": checks,
             "score": round(sum(c.points for c in checks), 4),
             "overrides": [*report.overrides, record],
+        }
+    )
+
+
+def _apply_review(override: Override, report: GradeReport) -> GradeReport | None:
+    """A reviewed written answer: one question's points, kept only while its text is
+    the one reviewed (:func:`autograder.checks.answers.apply_review`)."""
+    if override.question is None:
+        return None
+    index = next((i for i, c in enumerate(report.checks) if c.id == override.check), None)
+    if index is None:
+        return None
+    found = report.checks[index]
+    updated = apply_review(found, override.question, override.points, override.answer_sha256)
+    if updated is None:
+        return None
+    checks = [*report.checks[:index], updated, *report.checks[index + 1 :]]
+    rows = (updated.details or {}).get("answers", [])
+    kept = any(r.get("id") == override.question and r.get("review") == "kept" for r in rows)
+    records = report.overrides
+    if kept:
+        record = OverrideApplied(
+            check=override.check,
+            points=updated.points,
+            previous_points=found.points,
+            comment=override.comment,
+        )
+        records = [*records, record]
+    return report.model_copy(
+        update={
+            "checks": checks,
+            "score": round(sum(c.points for c in checks), 4),
+            "overrides": records,
         }
     )

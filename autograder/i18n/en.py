@@ -418,4 +418,49 @@ MESSAGES: dict[str, str] = {
     "html.metric.overfitting_gap": "Train/test gap",
     "html.metric.trainable_params": "Trainable parameters",
     "html.metric.total_params": "Total parameters",
+    # Written answers (answers check) and their review by groups (autograder review).
+    "answers.provisional": "provisional until reviewed: {found} of {total} answers found",
+    "answers.provisional_weak": (
+        "provisional until reviewed: {found} of {total} answers found; to look at: {weak}"
+    ),
+    "answers.reviewed_all": "reviewed by the instructor: {reviewed} of {total} answers",
+    "answers.changed": (
+        "answer changed since the review ({changed}): provisional points again; "
+        "{reviewed} of {total} reviewed"
+    ),
+    "answers.problem.not_found": "not found",
+    "answers.problem.too_short": "too short",
+    "answers.problem.keywords_only": "a list of keywords, not sentences",
+    "answers.problem.misconception": "states a misconception",
+    "answers.problem.off_topic": "off topic: mentions none of the concepts",
+    "answers.problem.lacks": "misses some concepts",
+    "review.title": "Review of {question}: {answers} answers in {groups} groups",
+    "review.question": "Question",
+    "review.group": "Group {group}",
+    "review.size": "answers: {size}",
+    "review.representative": "Representative answer",
+    "review.concepts": "Concepts found",
+    "review.missing": "Missing",
+    "review.problem": "To look at",
+    "review.provisional": "Provisional points",
+    "review.points": "Points (fill in)",
+    "review.members": "Every answer in the group",
+    "review.mixed": (
+        "Mixed group: the provisional points differ; set points per answer where needed"
+    ),
+    "review.how": (
+        "Fill in `points` per group (or per answer) in {sheet}, then run: autograder "
+        "review apply {sheet} --reviewer NAME"
+    ),
+    "review.student": "Student",
+    "review.empty": "(no answer)",
+    "review.written": "{groups} groups of {answers} answers written to {path}",
+    "review.applied": (
+        "{count} reviewed answers written to {path}; {skipped} without points stay provisional"
+    ),
+    "review.no_results": "{path}: no result.json found; pass a `grade --out` folder",
+    "review.no_question": "{path}: no result has an answers check with question {question}",
+    "review.bad_sheet": "{path}: not a review sheet: {problem}",
+    "review.needs_reviewer": "{path}: say who reviewed: `reviewer:` in the sheet, or --reviewer",
+    "review.bad_format": "unknown review format {format}; use html, csv or yaml",
 }

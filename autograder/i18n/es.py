@@ -441,4 +441,55 @@ MESSAGES: dict[str, str] = {
     "html.metric.overfitting_gap": "Brecha entrenamiento/test",
     "html.metric.trainable_params": "Parámetros entrenables",
     "html.metric.total_params": "Parámetros en total",
+    # Written answers (answers check) and their review by groups (autograder review).
+    "answers.provisional": (
+        "provisional hasta la revisión: {found} de {total} respuestas encontradas"
+    ),
+    "answers.provisional_weak": (
+        "provisional hasta la revisión: {found} de {total} respuestas encontradas; por "
+        "mirar: {weak}"
+    ),
+    "answers.reviewed_all": "revisado por el docente: {reviewed} de {total} respuestas",
+    "answers.changed": (
+        "la respuesta cambió desde la revisión ({changed}): vuelven los puntos "
+        "provisionales; {reviewed} de {total} revisadas"
+    ),
+    "answers.problem.not_found": "no encontrada",
+    "answers.problem.too_short": "demasiado corta",
+    "answers.problem.keywords_only": "una lista de palabras clave, no frases",
+    "answers.problem.misconception": "afirma un error conceptual",
+    "answers.problem.off_topic": "fuera de tema: no menciona ninguno de los conceptos",
+    "answers.problem.lacks": "le faltan conceptos",
+    "review.title": "Revisión de {question}: {answers} respuestas en {groups} grupos",
+    "review.question": "Pregunta",
+    "review.group": "Grupo {group}",
+    "review.size": "respuestas: {size}",
+    "review.representative": "Respuesta representativa",
+    "review.concepts": "Conceptos encontrados",
+    "review.missing": "Faltan",
+    "review.problem": "Por mirar",
+    "review.provisional": "Puntos provisionales",
+    "review.points": "Puntos (a completar)",
+    "review.members": "Todas las respuestas del grupo",
+    "review.mixed": (
+        "Grupo mixto: los puntos provisionales difieren; ponga puntos por respuesta donde "
+        "haga falta"
+    ),
+    "review.how": (
+        "Complete `points` por grupo (o por respuesta) en {sheet} y ejecute: autograder "
+        "review apply {sheet} --reviewer NOMBRE"
+    ),
+    "review.student": "Estudiante",
+    "review.empty": "(sin respuesta)",
+    "review.written": "{groups} grupos de {answers} respuestas escritos en {path}",
+    "review.applied": (
+        "{count} respuestas revisadas escritas en {path}; {skipped} sin puntos siguen provisionales"
+    ),
+    "review.no_results": "{path}: no hay ningún result.json; indique una carpeta de `grade --out`",
+    "review.no_question": (
+        "{path}: ningún resultado tiene una comprobación de respuestas con la pregunta {question}"
+    ),
+    "review.bad_sheet": "{path}: no es una hoja de revisión: {problem}",
+    "review.needs_reviewer": "{path}: indique quién revisó: `reviewer:` en la hoja, o --reviewer",
+    "review.bad_format": "formato de revisión desconocido {format}; use html, csv o yaml",
 }

@@ -372,13 +372,25 @@ class ConceptGroup(_Frozen):
     name: str = Field(description="What the idea is, shown in reports.")
     any: list[str] = Field(
         min_length=1,
-        description="Keywords or stems; one is enough. Matched at the start of a word, "
-        "ignoring case and accents (`sobreajust` matches `Sobreajuste`).",
+        description="Words, stems or short phrases (synonyms); one is enough. Compared on "
+        "Snowball stems (Spanish and English) without case or accents, and a term of 4+ "
+        "letters also matches words it starts (`sobreajust` matches `Sobreajuste`). A "
+        "phrase matches its words in order, with up to `window` other words among them. "
+        "A term right after a negation (`no hay sobreajuste`) does not count.",
+    )
+    window: int = Field(
+        default=3, ge=0, le=10, description="Other words allowed inside a phrase's match."
     )
 
 
 class Question(_Frozen):
-    """A written question: where to find it and what its answer should mention."""
+    """A written question: where to find it and what its answer should mention.
+
+    Scoring policy (provisional until an instructor reviews it): an answer that is found,
+    has `min_words` words, reads as sentences and mentions at least `min_concepts` of
+    its concepts earns `on_topic_credit` plus the rest in proportion to the concepts
+    found; anything else earns nothing. A misconception caps it at nothing too.
+    """
 
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="Unique within the check.")
     text: str | None = Field(default=None, description="The question, shown in reports.")
@@ -393,7 +405,31 @@ class Question(_Frozen):
     concepts: list[ConceptGroup] = Field(
         default_factory=list, description="Ideas the answer should mention."
     )
+    misconceptions: list[ConceptGroup] = Field(
+        default_factory=list,
+        description="Wrong ideas (`la brecha disminuye`); an answer stating one (not "
+        "negated) earns nothing provisionally and is listed for review.",
+    )
     min_words: int = Field(default=10, ge=0, description="Shorter answers earn nothing.")
+    min_concepts: int = Field(
+        default=1,
+        ge=0,
+        description="Concepts an answer must mention to be on topic; fewer earn nothing.",
+    )
+    on_topic_credit: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of the question an on-topic answer keeps however many concepts "
+        "it misses: missing concepts lower the credit down to this and no further.",
+    )
+    min_function_words: float = Field(
+        default=0.1,
+        ge=0,
+        le=1,
+        description="Share of function words (de, que, the, is...) below which the text "
+        "is a list of keywords, not an answer, and earns nothing.",
+    )
     weight: float = Field(default=1.0, gt=0, description="Share of the check's points.")
 
     @model_validator(mode="after")

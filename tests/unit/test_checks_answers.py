@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from autograder.answers import concept_hits, find_answers
+from autograder.answer_text import Answer, concept_hits, find_answers, visible_text
 from autograder.artifacts import Artifacts
-from autograder.checks.answers import check_answers
+from autograder.checks.answers import check_answers, score_answer
 from autograder.checks.base import CheckContext
 from autograder.execution.source import SourceCell, load_source
 from autograder.rubric import load_rubric
@@ -105,8 +105,10 @@ def test_scoring_shares_points_among_concepts_and_needs_review(build: Any) -> No
     # q1 has 1 of 2 concepts (0.5 of its point), q2 all of its concept (1 point).
     assert outcome.status == "partial"
     assert outcome.points == pytest.approx(1.5)
-    assert outcome.message.startswith("needs review: 2 of 2 answers found")
-    assert "q1 (lacks overfitting)" in outcome.message
+    assert outcome.message == ("provisional until reviewed: 2 of 2 answers found; to look at: q1")
+    assert outcome.details["answers"][0]["missing"] == ["overfitting"]
+    assert outcome.details["answers"][0]["problem"] == "lacks"
+    assert {r["verdict"] for r in outcome.details["answers"]} == {"provisional"}
     assert outcome.details["needs_review"] is True
     assert outcome.measured == {"q1": ["unseen data"], "q2": ["overfitting"]}
 
@@ -115,8 +117,9 @@ def test_missing_and_too_short_answers_earn_nothing(build: Any) -> None:
     cells = [md(1, "Diferencia entre train y test: sobreajuste.")]
     outcome = grade(cells, build)
     assert (outcome.status, outcome.points) == ("fail", 0)
-    assert "q1 (1 words, fewer than 5)" in outcome.message
-    assert "q2 (not found)" in outcome.message
+    problems = {r["id"]: r["problem"] for r in outcome.details["answers"]}
+    assert problems == {"q1": "too_short", "q2": "not_found"}
+    assert outcome.message_id == "answers.provisional_weak"
 
 
 def test_question_needs_a_tag_or_a_pattern() -> None:
@@ -148,3 +151,63 @@ def test_fashion_mnist_examples_answer_all_five_questions(notebook: str, build: 
     )
     outcome = check_answers(check, ctx)
     assert outcome.points == pytest.approx(2), outcome.message
+
+
+def test_only_the_rendered_text_counts(build: Any) -> None:
+    hidden = "No sé. <!-- la red no ha visto esos datos y se sobreajusta, memoriza -->"
+    cells = [md(1, "Diferencia entre train y test:"), md(2, hidden, "answer:q1")]
+    row = grade(cells, build).details["answers"][0]
+    assert (row["text"], row["share"], row["problem"]) == ("No sé.", 0.0, "too_short")
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<span style="display: none">sobreajuste</span>',
+        "<div hidden>\n\n**sobreajuste**\n\n</div>",
+        '<font color="white">sobreajuste</font>',
+        '[ver](# "sobreajuste")',
+        "![sobreajuste](x.png)",
+        "\n\n<!--\nsobreajuste (a comment never closed hides the rest)\n\n",
+    ],
+)
+def test_markup_that_hides_text_hides_it_from_scoring_too(markup: str) -> None:
+    shown = visible_text(f"La respuesta {markup} fin")
+    assert "sobreajuste" not in shown
+    assert shown.startswith("La respuesta")
+
+
+def test_zero_width_characters_do_not_split_a_visible_word() -> None:
+    assert visible_text("se **sobre\u200bajusta**") == "se sobreajusta"
+
+
+def test_paraphrases_match_on_stems_and_phrases_in_a_window() -> None:
+    unseen = ["no vist", "nunca vio", "unseen", "never seen"]
+    assert concept_hits("se evalúa con datos que nunca vio", unseen) == ["nunca vio"]
+    assert concept_hits("la red no los ha visto", ["no visto"], window=3) == ["no visto"]
+    assert concept_hits("la red no ha mirado nunca esos ejemplos ya visto", ["no visto"]) == []
+    # English stems: "fitting" and "fitted" are "fit".
+    assert concept_hits("it fitted the images", ["fit"]) == ["fit"]
+    # A negation before the term: the student says the opposite.
+    assert concept_hits("no hay sobreajuste", ["sobreajust"]) == []
+    assert concept_hits("there is no overfitting", ["overfit"]) == []
+
+
+def test_policy_on_topic_credit_and_misconceptions() -> None:
+    question = Question(
+        id="q3",
+        tag="answer:q3",
+        min_words=5,
+        on_topic_credit=0.5,
+        concepts=[OVERFIT, UNSEEN],
+        misconceptions=[ConceptGroup(name="gap shrinks", any=["gap shrinks"])],
+    )
+
+    def share(text: str) -> Any:
+        return score_answer(question, Answer("q3", text, 1), 1.0)
+
+    assert share("La red memoriza un poco el entrenamiento")["share"] == 0.75
+    assert share("The model overfits a little, and the gap shrinks")["problem"] == "misconception"
+    assert share("The model overfits a little, and the gap shrinks")["share"] == 0
+    assert share("sobreajuste memoriza overfit unseen nuevos datos")["problem"] == "keywords_only"
+    assert share("El entrenamiento tardó mucho en mi computadora")["problem"] == "off_topic"
