@@ -28,6 +28,7 @@ from autograder.batch import STORE_FILE, DaskExecutor, Executor, LocalExecutor, 
 from autograder.batch.runner import default_jobs, plan_batch, run_batch, threads_per_kernel
 from autograder.datasets.base import DataOptions
 from autograder.errors import (
+    AuthoringError,
     AutograderError,
     DatasetError,
     RubricError,
@@ -571,6 +572,35 @@ def env_sync(
     _out.print(environments.sync(load_rubric(rubric), force=force), markup=False, soft_wrap=True)
 
 
+@app.command()
+def assign(
+    master: Annotated[Path, typer.Argument(help="The master notebook, with solution markers.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the two notebooks.")],
+    rubric: Annotated[
+        Path | None,
+        typer.Option(
+            help="The exercise's rubric, recorded in student.ipynb (default OUT/rubric.yaml)."
+        ),
+    ] = None,
+) -> None:
+    """Write student.ipynb (solutions stripped) and reference.ipynb from a master notebook."""
+    from autograder.authoring.assign import write_assignment  # noqa: PLC0415  # no TF needed
+
+    student, ref, done = write_assignment(master, out, rubric=rubric or out / "rubric.yaml")
+    lang = locale_language()
+    _out.print(
+        text(
+            "authoring.assigned",
+            lang,
+            student=student,
+            reference=ref,
+            stubs=done.stubs,
+            hidden=done.hidden,
+        ),
+        markup=False,
+    )
+
+
 def _exit_code(exc: AutograderError) -> int:
     if isinstance(exc, (UsageError, RubricError, DatasetError)):
         return EXIT_USAGE
@@ -583,6 +613,10 @@ def main(argv: list[str] | None = None) -> int:
         code = app(args=argv, prog_name="autograder", standalone_mode=False)
     except RubricError as exc:  # in the reader's language, as `rubric validate` prints it
         _err.print(f"error: {rubric_summary(exc, locale_language())}", markup=False)
+        return _exit_code(exc)
+    except AuthoringError as exc:
+        line = text(exc.message_id, locale_language(), **exc.message_args)
+        _err.print(f"error: {line}", markup=False)
         return _exit_code(exc)
     except AutograderError as exc:
         _err.print(f"error: {exc}", markup=False)

@@ -8,7 +8,8 @@ message and an exit code.  Anything else escaping a stage is a bug.
     AutograderError                 base; ``str(err)`` is the one-line message
     ├── UsageError                  bad command-line combination (exit 2)
     │   ├── ZipRefusedError         an LMS zip is unsafe or unreadable (names the zip)
-    │   └── OverridesError          the instructor's overrides file is invalid
+    │   ├── OverridesError          the instructor's overrides file is invalid
+    │   └── AuthoringError          a master notebook or rubric example cannot be used
     ├── RubricError                 rubric file unreadable or invalid (exit 2)
     ├── DatasetError                unknown dataset, or data that cannot be loaded
     ├── SubmissionError             one submission cannot be graded at all
@@ -112,3 +113,15 @@ class OverridesError(UsageError):
 
 class StoreError(AutograderError):
     """The results store (SQLite) cannot be opened, read or written."""
+
+
+class AuthoringError(UsageError):
+    """An instructor's master notebook (or a rubric's examples) cannot be used as asked.
+
+    Carries its catalog key and arguments so that the CLI prints it in the reader's
+    language; ``str(err)`` is the English line.
+    """
+
+    def __init__(self, message: str, message_id: str, **message_args: object) -> None:
+        self.message_id, self.message_args = message_id, message_args
+        super().__init__(message)

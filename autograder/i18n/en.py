@@ -228,4 +228,27 @@ MESSAGES: dict[str, str] = {
     "rubric.package_url": "package {package}: URLs are not accepted; use `find_links`",
     "rubric.package_twice": "package {name} is listed twice ({first}, {second})",
     "rubric.find_links_folder": "find_links entry {folder} must be a local folder",
+    # --- instructor authoring (autograder assign, rubric init/test) -------------------
+    "authoring.no_markers": (
+        "{path}: no solution markers (### BEGIN SOLUTION / ### END SOLUTION, a `solution` cell "
+        "tag, or <!-- BEGIN HIDDEN -->): the student notebook would be the solution"
+    ),
+    "authoring.unclosed": (
+        "{path}: cell {cell}: a region is opened but never closed (### END SOLUTION or <!-- END"
+        " HIDDEN --> missing)"
+    ),
+    "authoring.unopened": "{path}: cell {cell}, line {line}: an end marker without its BEGIN",
+    "authoring.nested": (
+        "{path}: cell {cell}, line {line}: a BEGIN marker inside an open region; regions cannot"
+        " nest"
+    ),
+    "authoring.unparsable": (
+        "{path}: cell {cell}: without its solution region the code no longer parses ({error}); "
+        "put the markers around whole statements"
+    ),
+    "authoring.not_notebook": "{path}: not a readable notebook: {error}",
+    "authoring.assigned": (
+        "wrote {student} ({stubs} solution stub(s), {hidden} hidden region(s) removed) and "
+        "{reference}"
+    ),
 }

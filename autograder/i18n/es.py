@@ -243,4 +243,28 @@ MESSAGES: dict[str, str] = {
     "rubric.package_url": "paquete {package}: no se aceptan URL; use `find_links`",
     "rubric.package_twice": "el paquete {name} aparece dos veces ({first}, {second})",
     "rubric.find_links_folder": "la entrada de find_links {folder} debe ser una carpeta local",
+    # --- instructor authoring (autograder assign, rubric init/test) -------------------
+    "authoring.no_markers": (
+        "{path}: no hay marcas de solución (### BEGIN SOLUTION / ### END SOLUTION, una celda "
+        "con la etiqueta `solution`, o <!-- BEGIN HIDDEN -->): el cuaderno del estudiante sería"
+        " la solución"
+    ),
+    "authoring.unclosed": (
+        "{path}: celda {cell}: una región se abre y nunca se cierra (falta ### END SOLUTION o "
+        "<!-- END HIDDEN -->)"
+    ),
+    "authoring.unopened": "{path}: celda {cell}, línea {line}: una marca de cierre sin su BEGIN",
+    "authoring.nested": (
+        "{path}: celda {cell}, línea {line}: una marca BEGIN dentro de una región abierta; las "
+        "regiones no se anidan"
+    ),
+    "authoring.unparsable": (
+        "{path}: celda {cell}: sin su región de solución el código ya no es Python válido "
+        "({error}); ponga las marcas alrededor de instrucciones completas"
+    ),
+    "authoring.not_notebook": "{path}: no es un cuaderno legible: {error}",
+    "authoring.assigned": (
+        "escrito {student} ({stubs} hueco(s) de solución, {hidden} región(es) oculta(s) "
+        "quitada(s)) y {reference}"
+    ),
 }
