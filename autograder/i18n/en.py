@@ -214,7 +214,11 @@ MESSAGES: dict[str, str] = {
     "rubric.check_ids": "check ids must be unique",
     "rubric.range_empty": "a range needs at least one of min or max",
     "rubric.range_order": "min ({min}) is greater than max ({max})",
-    "rubric.reference_bound": "a reference bound needs exactly one of `reference` or `ratio`",
+    "rubric.reference_bound": (
+        "a reference bound needs exactly one of `reference`, `ratio` or `quantile`"
+    ),
+    "rubric.reference_offset": "a reference offset must be between -1 and 1, found {value}",
+    "rubric.quantile_floor": "a `quantile` bound needs a `floor` (few seeds make a noisy quantile)",
     "rubric.input_shape": "input_shape {shape} must have positive sizes",
     "rubric.declared_pair": "name `declared` and a `declared` block go together",
     "rubric.parameters_needs": "a parameters check needs `trainable` or `total`",
@@ -250,5 +254,30 @@ MESSAGES: dict[str, str] = {
     "authoring.assigned": (
         "wrote {student} ({stubs} solution stub(s), {hidden} hidden region(s) removed) and "
         "{reference}"
+    ),
+    # --- a result against the reference's runs over several seeds (checks/thresholds) --
+    "spread.accuracy.below_all": (
+        "{split} accuracy {value:.3f} vs reference {mean:.3f} ± {sd:.3f} over {n} seeds, "
+        "below all {n} runs (bar {bound:.3f})"
+    ),
+    "spread.accuracy.above_all": (
+        "{split} accuracy {value:.3f} vs reference {mean:.3f} ± {sd:.3f} over {n} seeds, "
+        "above all {n} runs (bar {bound:.3f})"
+    ),
+    "spread.accuracy.among": (
+        "{split} accuracy {value:.3f} vs reference {mean:.3f} ± {sd:.3f} over {n} seeds, "
+        "above {above} of {n} runs (bar {bound:.3f})"
+    ),
+    "spread.gap.below_all": (
+        "gap {value:.3f} vs reference {mean:.3f} ± {sd:.3f} over {n} seeds, "
+        "below all {n} runs (limit {bound:.3f})"
+    ),
+    "spread.gap.above_all": (
+        "gap {value:.3f} vs reference {mean:.3f} ± {sd:.3f} over {n} seeds, "
+        "above all {n} runs (limit {bound:.3f})"
+    ),
+    "spread.gap.among": (
+        "gap {value:.3f} vs reference {mean:.3f} ± {sd:.3f} over {n} seeds, "
+        "above {above} of {n} runs (limit {bound:.3f})"
     ),
 }

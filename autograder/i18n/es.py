@@ -226,7 +226,11 @@ MESSAGES: dict[str, str] = {
     "rubric.range_empty": "un rango necesita al menos min o max",
     "rubric.range_order": "min ({min}) es mayor que max ({max})",
     "rubric.reference_bound": (
-        "una cota de referencia necesita exactamente una de `reference` o `ratio`"
+        "una cota de referencia necesita exactamente una de `reference`, `ratio` o `quantile`"
+    ),
+    "rubric.reference_offset": "un desplazamiento de referencia debe estar entre -1 y 1: {value}",
+    "rubric.quantile_floor": (
+        "una cota `quantile` necesita un `floor` (con pocas semillas el cuantil es ruidoso)"
     ),
     "rubric.input_shape": "input_shape {shape} debe tener tamaños positivos",
     "rubric.declared_pair": "el nombre `declared` y un bloque `declared` van juntos",
@@ -266,5 +270,33 @@ MESSAGES: dict[str, str] = {
     "authoring.assigned": (
         "escrito {student} ({stubs} hueco(s) de solución, {hidden} región(es) oculta(s) "
         "quitada(s)) y {reference}"
+    ),
+    # --- a result against the reference's runs over several seeds (checks/thresholds) --
+    "spread.accuracy.below_all": (
+        "exactitud en {split}: {value:.3f} frente a la referencia {mean:.3f} ± {sd:.3f} "
+        "en {n} semillas, "
+        "por debajo de las {n} ejecuciones (umbral {bound:.3f})"
+    ),
+    "spread.accuracy.above_all": (
+        "exactitud en {split}: {value:.3f} frente a la referencia {mean:.3f} ± {sd:.3f} "
+        "en {n} semillas, "
+        "por encima de las {n} ejecuciones (umbral {bound:.3f})"
+    ),
+    "spread.accuracy.among": (
+        "exactitud en {split}: {value:.3f} frente a la referencia {mean:.3f} ± {sd:.3f} "
+        "en {n} semillas, "
+        "por encima de {above} de {n} ejecuciones (umbral {bound:.3f})"
+    ),
+    "spread.gap.below_all": (
+        "brecha {value:.3f} frente a la referencia {mean:.3f} ± {sd:.3f} en {n} semillas, "
+        "por debajo de las {n} ejecuciones (límite {bound:.3f})"
+    ),
+    "spread.gap.above_all": (
+        "brecha {value:.3f} frente a la referencia {mean:.3f} ± {sd:.3f} en {n} semillas, "
+        "por encima de las {n} ejecuciones (límite {bound:.3f})"
+    ),
+    "spread.gap.among": (
+        "brecha {value:.3f} frente a la referencia {mean:.3f} ± {sd:.3f} en {n} semillas, "
+        "por encima de {above} de {n} ejecuciones (límite {bound:.3f})"
     ),
 }
