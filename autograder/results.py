@@ -164,10 +164,12 @@ class ReferenceSummary(_Data):
 class LearningCurves(_Data):
     """Per-epoch Keras history of the graded model and of the reference."""
 
-    student: dict[str, list[float]] = Field(
-        default_factory=dict, description="History keys (loss, accuracy, val_...) -> epochs."
+    # A diverged run logs NaN; JSON has no NaN, so it is written (and read back) as null.
+    student: dict[str, list[float | None]] = Field(
+        default_factory=dict,
+        description="History keys (loss, accuracy, val_...) -> epochs; null where not finite.",
     )
-    reference: dict[str, list[float]] | None = Field(
+    reference: dict[str, list[float | None]] | None = Field(
         default=None, description="The reference's history; null without a reference run."
     )
 

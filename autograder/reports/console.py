@@ -22,6 +22,7 @@ from rich.text import Text
 
 from autograder.environments import missing_module_args
 from autograder.i18n import text
+from autograder.reports import inert
 from autograder.reports.experiments_table import experiments_table
 from autograder.results import CheckStatus, GradeReport, SubmissionStatus
 
@@ -65,6 +66,7 @@ _MAX_SUBMISSION_ID = 28
 
 def render_submission(report: GradeReport, console: Console) -> None:
     """Print one submission's checks, score, data source and execution problems."""
+    report = inert.for_terminal(report)
     parts: list[RenderableType] = []
     if report.status != "graded" or report.message:
         label = _NOT_GRADED_LABELS[report.status]
@@ -94,6 +96,7 @@ def render_submission(report: GradeReport, console: Console) -> None:
 
 def render_class_table(reports: list[GradeReport], console: Console) -> None:
     """Print one row per submission and a footer with the mean score."""
+    reports = [inert.for_terminal(report) for report in reports]
     if not reports:
         console.print(Text("No submissions.", style="dim"))
         return

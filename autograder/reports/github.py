@@ -12,15 +12,11 @@ from pathlib import Path
 from typing import TextIO
 
 from autograder.i18n import Language, hint, localized, text
+from autograder.reports import inert
 from autograder.results import GradeReport
 
 _GLYPHS = {"pass": "✅", "fail": "❌", "partial": "🟡", "error": "❗", "skipped": "⏭"}
 FAILING = ("fail", "error", "partial")
-
-
-def _cell(value: str) -> str:
-    """Markdown table cell: pipes and newlines would break the row."""
-    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
 def step_summary(reports: Sequence[GradeReport], lang: Language, *, title: str) -> str:
@@ -28,10 +24,10 @@ def step_summary(reports: Sequence[GradeReport], lang: Language, *, title: str) 
     lines = [f"## {text('github.title', lang, rubric=title)}", ""]
     for report in reports:
         total = text("github.total", lang, score=report.score, max=report.max_score)
-        lines.append(f"### {_cell(report.submission.id)} — {total}")
+        lines.append(f"### {inert.markdown(report.submission.id)} — {total}")
         lines.append("")
         if report.message:
-            lines.extend([f"> {_cell(report.message)}", ""])
+            lines.extend([f"> {inert.markdown(report.message)}", ""])
         if report.checks:
             header = [text(k, lang) for k in ("html.check", "html.status", "html.points")]
             lines.append(
@@ -40,34 +36,28 @@ def step_summary(reports: Sequence[GradeReport], lang: Language, *, title: str) 
             lines.append("|---|---|---:|---|")
             for check in report.checks:
                 status = f"{_GLYPHS[check.status]} {text(f'status.{check.status}', lang)}"
-                message = localized(check, lang)
+                message = inert.markdown(localized(check, lang))
                 advice = hint(check, lang)
                 if advice:
-                    message += f" — *{advice}*"
-                lines.append(
-                    f"| `{_cell(check.id)}` | {status} | {check.points:g}/{check.max_points:g} "
-                    f"| {_cell(message)} |"
-                )
+                    message += f" — *{inert.markdown(advice)}*"
+                points = f"{check.points:g}/{check.max_points:g}"
+                # A rubric's id, inside a code span where backslash escapes do not work.
+                code = check.id.replace("`", "")
+                lines.append(f"| `{code}` | {status} | {points} | {message} |")
             lines.append("")
     return "\n".join(lines) + "\n"
-
-
-def _data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _property(value: str) -> str:
-    return _data(value).replace(":", "%3A").replace(",", "%2C")
 
 
 def error_annotations(reports: Sequence[GradeReport], lang: Language) -> list[str]:
     """One ``::error`` per failing check (and per submission that could not be graded)."""
     out = []
     for report in reports:
-        where = f"file={_property(report.submission.path)}"
+        where = f"file={inert.workflow_property(report.submission.path)}"
         if report.status != "graded":
-            title = f"{report.submission.id}: {report.status}"
-            out.append(f"::error {where},title={_property(title)}::{_data(report.message or '')}")
+            title = inert.workflow_property(f"{report.submission.id}: {report.status}")
+            out.append(
+                f"::error {where},title={title}::{inert.workflow_data(report.message or '')}"
+            )
         for check in report.checks:
             if check.status not in FAILING:
                 continue
@@ -75,8 +65,8 @@ def error_annotations(reports: Sequence[GradeReport], lang: Language) -> list[st
             advice = hint(check, lang)
             if advice:
                 message += f"\n{text('report.hint', lang)}: {advice}"
-            title = f"{check.id} ({check.points:g}/{check.max_points:g})"
-            out.append(f"::error {where},title={_property(title)}::{_data(message)}")
+            title = inert.workflow_property(f"{check.id} ({check.points:g}/{check.max_points:g})")
+            out.append(f"::error {where},title={title}::{inert.workflow_data(message)}")
     return out
 
 

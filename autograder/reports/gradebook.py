@@ -10,6 +10,7 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
+from autograder.reports import inert
 from autograder.reports.json_report import write_text_atomic
 from autograder.results import GradeReport
 
@@ -43,7 +44,8 @@ def write_csv(
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    # Every cell, ours included: a file name or display name can start a formula.
+    writer.writerows([inert.csv_cell(cell) for cell in row] for row in rows)
     text = ("\ufeff" if bom else "") + buffer.getvalue()
     path.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(path, text)

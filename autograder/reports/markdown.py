@@ -10,6 +10,7 @@ import statistics
 from collections import Counter
 from pathlib import Path
 
+from autograder.reports import inert
 from autograder.reports.console import NOTHING
 from autograder.reports.gradebook import display_name, points
 from autograder.reports.json_report import write_text_atomic
@@ -17,11 +18,6 @@ from autograder.results import ClassSummary, GradeReport
 
 FILE = "summary.md"
 _BINS = 5
-
-
-def _cell(text: str) -> str:
-    # A student's name must not break the table.
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _table(reports: list[GradeReport]) -> list[str]:
@@ -38,8 +34,8 @@ def _table(reports: list[GradeReport]) -> list[str]:
         if r.overrides:
             name += " ✎"
         lines.append(
-            f"| {rank} | {_cell(name)} | {r.status} | {points(r.score)}/{points(r.max_score)} "
-            f"| {acc_text} | {gap_text} |"
+            f"| {rank} | {inert.markdown(name)} | {r.status} "
+            f"| {points(r.score)}/{points(r.max_score)} | {acc_text} | {gap_text} |"
         )
     return lines
 
@@ -65,7 +61,7 @@ def _most_failed(reports: list[GradeReport]) -> list[str]:
     if not failed:
         return ["No check failed."]
     lines = ["| Check | Failed in |", "|---|---:|"]
-    lines += [f"| {_cell(check)} | {n} |" for check, n in failed.most_common()]
+    lines += [f"| {inert.markdown(check)} | {n} |" for check, n in failed.most_common()]
     return lines
 
 
@@ -105,8 +101,8 @@ def summary_markdown(summary: ClassSummary) -> str:
     if overridden:
         parts += ["", "## Manual overrides (✎)", ""]
         parts += [
-            f"- {_cell(display_name(r))}, {o.check}: {points(o.previous_points)} → "
-            f"{points(o.points)} ({_cell(o.comment)})"
+            f"- {inert.markdown(display_name(r))}, {o.check}: {points(o.previous_points)} → "
+            f"{points(o.points)} ({inert.markdown(o.comment)})"
             for r in overridden
             for o in r.overrides
         ]

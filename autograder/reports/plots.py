@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 from collections.abc import Mapping, Sequence
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -28,8 +29,8 @@ def _png(figure: Figure) -> str:
 
 
 def learning_curves(
-    student: Mapping[str, Sequence[float]],
-    reference: Mapping[str, Sequence[float]] | None,
+    student: Mapping[str, Sequence[float | None]],
+    reference: Mapping[str, Sequence[float | None]] | None,
     labels: Mapping[str, str],
 ) -> str | None:
     """Loss and accuracy per epoch: train solid, validation dashed; the reference in grey.
@@ -51,7 +52,8 @@ def learning_curves(
                 (metric, "train", "-"),
                 (f"val_{metric}", "validation", "--"),
             ):
-                values = list(history.get(key) or [])
+                # null marks an epoch that was not finite (a diverged run): a gap in the line.
+                values = [math.nan if v is None else v for v in history.get(key) or []]
                 if values:
                     epochs = range(1, len(values) + 1)
                     label = f"{who}: {labels[split]}"

@@ -15,6 +15,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from autograder.reports import inert
 from autograder.results import GradeReport
 
 
@@ -46,7 +47,9 @@ class BatchProgress:
 
     def done(self, report: GradeReport) -> None:
         if self._task is not None:
-            self._bar.update(self._task, advance=1, last=report.submission.id)
+            self._bar.update(
+                self._task, advance=1, last=inert.terminal(report.submission.id, one_line=True)
+            )
 
     def __enter__(self) -> BatchProgress:
         self._bar.start()

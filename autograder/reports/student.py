@@ -16,6 +16,7 @@ from rich.text import Text
 
 from autograder.environments import missing_module_args
 from autograder.i18n import Language, hint, localized, text
+from autograder.reports import inert
 from autograder.reports.console import CHECK_GLYPHS
 from autograder.results import CheckResult, GradeReport
 
@@ -34,6 +35,7 @@ def render_self_check(
     failed: list[str],
 ) -> None:
     """Print the verdict; ``quick_epochs`` is the epoch cap when --quick ran."""
+    report = inert.for_terminal(report)
     console.print(Text(text("report.title", lang, title=title), style="bold"))
     console.print(Text(text("report.submission", lang, path=report.submission.path), style="dim"))
     percent = f"{report.data.fraction:.0%}"
