@@ -73,7 +73,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-rubric_app = typer.Typer(help="Validate rubric files and export their JSON Schema.")
+rubric_app = typer.Typer(help="Validate, test and export rubric files.")
 schema_app = typer.Typer(help="JSON Schemas of the files the autograder writes.")
 app.add_typer(rubric_app, name="rubric")
 app.add_typer(schema_app, name="schema")
@@ -549,6 +549,37 @@ def rubric_validate(
         )
     if failed:
         raise typer.Exit(EXIT_USAGE)
+
+
+@rubric_app.command("test")
+def rubric_test(
+    rubric: Annotated[Path, typer.Argument(help="The rubric whose `examples` are graded.")],
+    data: DataOption = DataChoice.real,
+    fraction: Annotated[
+        float, typer.Option(min=0.0001, max=1.0, help="Train on this fraction of the data.")
+    ] = 1.0,
+    seed: SeedOption = 0,
+) -> None:
+    """Grade the examples a rubric declares, as `grade` does; a diff when a verdict differs.
+
+    Exits 1 when any expected verdict differs: CI for a rubric.
+    """
+    from autograder.authoring.examples import diff_lines, run_examples  # noqa: PLC0415
+    from autograder.batch.grader import WorkerGrade  # noqa: PLC0415  # see top
+    from autograder.grading import GradeOptions  # noqa: PLC0415  # see top
+    from autograder.submissions import Submission  # noqa: PLC0415
+
+    loaded = load_rubric(rubric)
+    options = GradeOptions(data=DataOptions(source=data.value, fraction=fraction), seed=seed)
+    with tempfile.TemporaryDirectory(prefix="autograder-rubric-test-") as logs:
+        reference_run = _reference_record(loaded, options, WorkerGrade(loaded, options), Path(logs))
+        grade_fn = WorkerGrade(loaded, options, reference_run)
+        _warm_up_tensorflow(Path(logs) / "grader.log")
+        outcomes = run_examples(loaded, lambda path: grade_fn(Submission(id=path.stem, path=path)))
+    for line in diff_lines(outcomes, locale_language()):
+        _out.print(line, markup=False, soft_wrap=True)
+    if not all(outcome.ok for outcome in outcomes):
+        raise typer.Exit(EXIT_FAILED)
 
 
 @rubric_app.command("schema")

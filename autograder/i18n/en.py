@@ -232,6 +232,10 @@ MESSAGES: dict[str, str] = {
     "rubric.package_url": "package {package}: URLs are not accepted; use `find_links`",
     "rubric.package_twice": "package {name} is listed twice ({first}, {second})",
     "rubric.find_links_folder": "find_links entry {folder} must be a local folder",
+    "rubric.example_value": (
+        "example {path}: `{entry}` must be pass, fail or partial (`score`: a number of points)"
+    ),
+    "rubric.example_check": "example {path} expects checks the rubric does not have: {ids}",
     # --- instructor authoring (autograder assign, rubric init/test) -------------------
     "authoring.no_markers": (
         "{path}: no solution markers (### BEGIN SOLUTION / ### END SOLUTION, a `solution` cell "
@@ -280,4 +284,8 @@ MESSAGES: dict[str, str] = {
         "gap {value:.3f} vs reference {mean:.3f} ± {sd:.3f} over {n} seeds, "
         "above {above} of {n} runs (limit {bound:.3f})"
     ),
+    "authoring.no_examples": "{path}: the rubric declares no `examples` to test",
+    "authoring.example_missing": "{path}: example {example} does not exist",
+    "authoring.example_ok": "{example}: every expected verdict",
+    "authoring.example_differs": "{example}: {count} verdict(s) differ from the rubric's `expect`",
 }

@@ -247,6 +247,12 @@ MESSAGES: dict[str, str] = {
     "rubric.package_url": "paquete {package}: no se aceptan URL; use `find_links`",
     "rubric.package_twice": "el paquete {name} aparece dos veces ({first}, {second})",
     "rubric.find_links_folder": "la entrada de find_links {folder} debe ser una carpeta local",
+    "rubric.example_value": (
+        "ejemplo {path}: `{entry}` debe ser pass, fail o partial (`score`: un número de puntos)"
+    ),
+    "rubric.example_check": (
+        "el ejemplo {path} espera comprobaciones que la rúbrica no tiene: {ids}"
+    ),
     # --- instructor authoring (autograder assign, rubric init/test) -------------------
     "authoring.no_markers": (
         "{path}: no hay marcas de solución (### BEGIN SOLUTION / ### END SOLUTION, una celda "
@@ -298,5 +304,11 @@ MESSAGES: dict[str, str] = {
     "spread.gap.among": (
         "brecha {value:.3f} frente a la referencia {mean:.3f} ± {sd:.3f} en {n} semillas, "
         "por encima de {above} de {n} ejecuciones (límite {bound:.3f})"
+    ),
+    "authoring.no_examples": "{path}: la rúbrica no declara `examples` que probar",
+    "authoring.example_missing": "{path}: el ejemplo {example} no existe",
+    "authoring.example_ok": "{example}: todos los veredictos esperados",
+    "authoring.example_differs": (
+        "{example}: {count} veredicto(s) difieren del `expect` de la rúbrica"
     ),
 }

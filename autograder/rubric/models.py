@@ -530,6 +530,30 @@ class ReferenceSpec(_Frozen):
     )
 
 
+Verdict = Literal["pass", "fail", "partial"]
+
+
+class RubricExample(_Frozen):
+    """A known submission and the verdicts it must get: ``autograder rubric test`` grades it.
+
+    ``expect`` maps check ids to ``pass``, ``fail`` or ``partial``; the key ``score``
+    (a number) is the expected total.
+    """
+
+    path: str = Field(description="The submission, relative to the rubric file.")
+    expect: dict[str, Verdict | float] = Field(
+        min_length=1,
+        description="check id -> pass | fail | partial; `score`: the expected total points.",
+    )
+
+    @model_validator(mode="after")
+    def _kinds(self) -> RubricExample:
+        for key, value in self.expect.items():
+            if (key == "score") != isinstance(value, float):
+                raise invalid("rubric.example_value", path=repr(self.path), entry=key)
+        return self
+
+
 class Rubric(_Frozen):
     """A whole rubric file."""
 
@@ -556,6 +580,21 @@ class Rubric(_Frozen):
         description="Extra packages for the kernel; none: the grader's own environment.",
     )
     checks: list[Check] = Field(min_length=1, description="The checks, in report order.")
+    examples: list[RubricExample] = Field(
+        default_factory=list,
+        description="Known submissions and their expected verdicts (`autograder rubric test`).",
+    )
+
+    @model_validator(mode="after")
+    def _examples_name_checks(self) -> Rubric:
+        ids = {check.id for check in self.checks}
+        for example in self.examples:
+            unknown = sorted(set(example.expect) - ids - {"score"})
+            if unknown:
+                raise invalid(
+                    "rubric.example_check", path=repr(example.path), ids=", ".join(unknown)
+                )
+        return self
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Rubric:
