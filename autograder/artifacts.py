@@ -29,6 +29,11 @@ class ExportedModel(_Data):
     compiled: bool = False
     fitted: bool = False
     save_error: str | None = None
+    copy_of: str | None = Field(
+        default=None,
+        description="Key of the model that saved the file this one was loaded from "
+        "(kernel-recorded; the grader verifies it by the weights before using it).",
+    )
 
 
 class RecordedCall(_Data):

@@ -171,7 +171,12 @@ def grade(
     data: DataOption = DataChoice.real,
     fraction: Annotated[
         float,
-        typer.Option(min=0.0001, max=1.0, help="Grade on this fraction of each data split."),
+        typer.Option(
+            min=0.0001,
+            max=1.0,
+            help="Train each fit on this fraction of its samples or steps and measure on this "
+            "fraction of each split; the notebook still sees the full data.",
+        ),
     ] = 1.0,
     timeout: Annotated[
         float | None,
@@ -269,6 +274,7 @@ def grade(
         seed=seed,
         keep_jobs=keep_jobs,
         limits=Limits(memory_mb=memory_mb, sandbox=sandbox),
+        language=lang.value if lang else None,
     )
     reference_run = _reference_record(loaded, options, WorkerGrade(loaded, options), out)
     identity = run_identity(loaded, options, __version__, reference_run)
@@ -468,7 +474,12 @@ def check(
     language = choose_language(lang.value if lang else None, loaded.rubric.language)
     source = data.value if data else ("synthetic" if quick else "real")
     settings = SelfCheckOptions(quick=quick)
-    base = GradeOptions(data=DataOptions(source=source), timeout_s=timeout, seed=seed)
+    base = GradeOptions(
+        data=DataOptions(source=source),
+        timeout_s=timeout,
+        seed=seed,
+        language=lang.value if lang else None,
+    )
     with tempfile.TemporaryDirectory(prefix="autograder-log-") as logs:
         # TensorFlow loads in the grader while the kernel starts: a student waits for
         # the slower of the two, not for both (the measurement needs it only at the end).

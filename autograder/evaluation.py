@@ -92,6 +92,7 @@ def measure_model(
         train_accuracy=scores.train_accuracy,
         train_loss=scores.train_loss,
         weights_sha256=_weights_digest(model),
+        optimizer_iterations=optimizer_iterations(path),
         val_accuracy=scores.val_accuracy,
         error=scores.error,
         confusion=scores.confusion,
@@ -108,6 +109,33 @@ def _weights_digest(model: Any) -> str:
         digest.update(f"{weight.path}:{array.dtype}:{array.shape};".encode())
         digest.update(array.tobytes())
     return digest.hexdigest()
+
+
+def optimizer_iterations(path: Path) -> int | None:
+    """The optimizer's step counter as saved in the .keras file, or None.
+
+    Keras 3 stores the optimizer's variables in ``model.weights.h5`` under
+    ``optimizer/vars``, its ``iterations`` counter first (a scalar integer).  Only that
+    one scalar is read; a file laid out otherwise yields None, not a guess.
+    """
+    # A Keras dependency, lazy like Keras itself, and untyped.
+    import h5py  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    try:
+        with (
+            zipfile.ZipFile(path) as archive,
+            archive.open("model.weights.h5") as stream,
+            h5py.File(stream, "r") as weights,
+        ):
+            counter = weights.get("optimizer/vars/0")
+            if not isinstance(counter, h5py.Dataset) or counter.shape != ():
+                return None
+            if counter.dtype.kind not in "iu":
+                return None
+            value = int(counter[()])
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return None
+    return value if value >= 0 else None
 
 
 # --- loading ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import math
 
 from autograder.artifacts import Artifacts, ExportedModel, RecordedCall
 from autograder.checks.architecture import normalise, short_form
-from autograder.checks.training import fit_summary
+from autograder.checks.training import fit_summary, trained_rows
 from autograder.datasets.base import Splits
 from autograder.errors import EvaluationError
 from autograder.evaluation import measure_model
@@ -43,10 +43,11 @@ def validation_start(fit: RecordedCall, train_rows: int) -> int | None:
     reproduce that only when ``x`` had exactly as many rows as its own training split.
     """
     split = fit.args.get("validation_split")
-    shape = fit.args.get("x", {}).get("shape") if isinstance(fit.args.get("x"), dict) else None
-    if not isinstance(split, (int, float)) or not 0 < split < 1 or not shape:
+    # The rows fit trained on: a --fraction cuts the notebook's full x to the grader's split.
+    rows = trained_rows(fit)
+    if not isinstance(split, (int, float)) or not 0 < split < 1 or rows is None:
         return None
-    if shape[0] != train_rows:
+    if rows != train_rows:
         return None
     return math.floor(train_rows * (1.0 - split))
 

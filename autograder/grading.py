@@ -21,8 +21,10 @@ from autograder.checks.base import CheckContext
 from autograder.checks.registry import run_checks
 from autograder.claims import find_claims
 from autograder.classification import Classification, classification
+from autograder.copies import adopt_original
 from autograder.datasets import declared
 from autograder.datasets.base import DataOptions, Splits
+from autograder.datasets.serving import kernel_options, provider_settings
 from autograder.errors import EvaluationError, InvalidSubmissionError
 from autograder.evaluation import measure_model
 from autograder.evaluator import Evaluator
@@ -30,6 +32,7 @@ from autograder.execution.limits import Limits
 from autograder.execution.runner import ExecutionRecord, JobPaths, RunOptions, run_source
 from autograder.execution.source import SourceCell, load_source
 from autograder.experiments import experiment_rows
+from autograder.i18n import Language, choose_language
 from autograder.measurements import ModelMeasurements
 from autograder.reference.cache import ReferenceRecord
 from autograder.results import (
@@ -46,6 +49,7 @@ from autograder.results import (
 )
 from autograder.rubric import LoadedRubric
 from autograder.rubric.models import DatasetSpec
+from autograder.selection import select_model
 from autograder.submissions import Submission
 
 
@@ -66,6 +70,11 @@ class GradeOptions(BaseModel):
     )
     limits: Limits = Field(
         default_factory=Limits, description="Sandbox and resource limits for student code."
+    )
+    language: Language | None = Field(
+        default=None,
+        description="Language of what the kernel tells the student (Colab leftovers); "
+        "default: the rubric's, then the locale.",
     )
 
 
@@ -103,35 +112,21 @@ def prepare(rubric: LoadedRubric, options: GradeOptions, cache_dir: Path) -> Pre
     """
     env = environments.ensure(rubric)
     spec = rubric.rubric.dataset
+    # The kernel gets whole splits (a fraction shortens its fits); the grader
+    # measures on the fraction.
+    whole = kernel_options(options.data)
     if spec.declared is not None:
         splits = declared.generate(spec.declared, options.data)
-        fraction = f"{options.data.fraction!r}".replace(".", "_")
-        tag = f"{spec.declared.name}-{declared.fingerprint(spec.declared)}-{fraction}"
+        tag = f"{spec.declared.name}-{declared.fingerprint(spec.declared)}-full"
         npz = Path(cache_dir) / f"{tag}.npz"
         if not npz.exists():
-            datasets.save_npz(splits, npz)
+            datasets.save_npz(declared.generate(spec.declared, whole), npz)
         work = {f"{spec.declared.name}.npz": npz}
         return Prepared(rubric, options, splits, {}, work_files=work, environment=env)
     name = spec.name
     splits = datasets.load_splits(name, options.data)
-    npz = datasets.write_npz(name, options.data, cache_dir)
+    npz = datasets.write_npz(name, whole, cache_dir)
     return Prepared(rubric, options, splits, kernel_data={name: npz}, environment=env)
-
-
-def select_model(artifacts: Artifacts, variable: str) -> tuple[ExportedModel | None, str]:
-    """Pick the model to grade: the named variable, else the last trained model."""
-    bound = [m for m in artifacts.models if variable in m.variables]
-    if bound:
-        return bound[-1], f"`{variable}` ({bound[-1].class_name})"
-    fitted = [m for m in artifacts.models if m.fitted]
-    if fitted:
-        return fitted[-1], (
-            f"no `{variable}` variable at the end; graded the last trained model instead"
-        )
-    compiled = [m for m in artifacts.models if m.compiled]
-    if compiled:
-        return compiled[-1], f"no trained model; graded the last compiled one ({variable!r} unset)"
-    return None, f"no Keras model was compiled or trained, and `{variable}` is not a model"
 
 
 @dataclass(frozen=True)
@@ -150,9 +145,28 @@ class Evaluated:
 def evaluate(record: ExecutionRecord, prepared: Prepared) -> Evaluated:
     """Extract the artifacts, pick the graded model and measure it in this process."""
     artifacts = read_artifacts(record.artifacts_dir)
-    chosen, why = select_model(artifacts, prepared.rubric.rubric.model_variable)
-    model, failure = _measure(chosen, artifacts, prepared)
+    selection = select_model(
+        artifacts, prepared.rubric.rubric, lambda m: _measure(m, artifacts, prepared)[0]
+    )
+    chosen, why = selection.model, selection.why
+    model: ModelMeasurements | None = selection.measured
+    failure = ""
+    if model is None:
+        model, failure = _measure(chosen, artifacts, prepared)
+    if chosen is not None and model is not None:
+        # A copy the notebook reloaded from its own save is graded as the model that saved it.
+        adopted = adopt_original(
+            chosen, model, artifacts, lambda p, k: _measure_file(p, k, prepared)
+        )
+        artifacts, model = adopted.artifacts, adopted.model
+        why = f"{why}; {adopted.note}" if adopted.note else why
     return Evaluated(artifacts, chosen, why, model, failure or (why if model is None else ""))
+
+
+def _measure_file(path: Path, key: str, prepared: Prepared) -> ModelMeasurements:
+    if prepared.evaluator is not None:
+        return prepared.evaluator.measure(path, key)
+    return measure_model(path, key, prepared.splits, prepared.rubric.rubric.dataset.preprocessing)
 
 
 def _measure(
@@ -165,12 +179,7 @@ def _measure(
         reason = chosen.save_error or "the model was never exported"
         return None, f"the model could not be exported from the kernel: {reason}"
     try:
-        if prepared.evaluator is not None:
-            measured = prepared.evaluator.measure(path, chosen.key)
-        else:
-            measured = measure_model(
-                path, chosen.key, prepared.splits, prepared.rubric.rubric.dataset.preprocessing
-            )
+        measured = _measure_file(path, chosen.key, prepared)
     except EvaluationError as exc:
         return None, str(exc)
     return measured, ""
@@ -263,6 +272,11 @@ def execute(submission: Submission, prepared: Prepared, job: JobPaths) -> Execut
         datasets=prepared.kernel_data,
         threads=prepared.options.threads,
         epoch_cap=prepared.options.epoch_cap,
+        train_fraction=prepared.options.data.fraction,
+        provider=provider_settings(
+            prepared.kernel_data,
+            choose_language(prepared.options.language, rubric.language),
+        ),
         limits=prepared.options.limits,
         environment=prepared.environment,
     )

@@ -62,6 +62,11 @@ class ModelMeasurements(_Data):
     weights_sha256: str | None = Field(
         default=None, description="SHA-256 over every weight array, in model order."
     )
+    optimizer_iterations: int | None = Field(
+        default=None,
+        description="Training steps the saved optimizer counted (read from the file itself); "
+        "null when the file kept no optimizer state.",
+    )
     val_accuracy: float | None = Field(
         default=None, description="On the rows validation_split held out, when asked for."
     )

@@ -8,36 +8,42 @@ from typing import Any
 
 from autograder.checks.base import CheckContext, result
 from autograder.claimed_tables import TableClaim, find_table_claims, match_experiment
+from autograder.i18n import say
 from autograder.results import CheckResult
 from autograder.rubric.models import ClaimedTableCheck
 
 
 def check_claimed_table(check: ClaimedTableCheck, ctx: CheckContext) -> CheckResult:
     expected = {"tolerance": check.tolerance}
-    if ctx.data is not None and (ctx.data.source != "real" or ctx.data.fraction < 1):
-        why = (
-            "synthetic data" if ctx.data.source != "real" else f"{ctx.data.fraction:g} of the data"
-        )
-        message = f"skipped on {why}: the student's table reports numbers from the real data"
-        return result(check, "skipped", message, expected=expected)
+    if ctx.data is not None and ctx.data.source != "real":
+        return result(check, "skipped", say("claimed_table.synthetic"), expected=expected)
+    if ctx.data is not None and ctx.data.fraction < 1:
+        said = say("claimed_table.fraction", fraction=ctx.data.fraction)
+        return result(check, "skipped", said, expected=expected)
     claims = find_table_claims(ctx.cells)
     if not claims:
-        message = "skipped: no markdown table with an accuracy column"
-        return result(check, "skipped", message, expected=expected)
+        return result(check, "skipped", say("claimed_table.no_table"), expected=expected)
     rows = [_compare(claim, ctx, check.tolerance) for claim in claims]
     flagged = [row for row in rows if row["status"] == "beyond tolerance"]
     unmatched = [row for row in rows if row["status"] == "unmatched"]
-    parts = [f"{len(rows) - len(unmatched)} of {len(rows)} table rows matched to experiments"]
+    matched = {"matched": len(rows) - len(unmatched), "rows": len(rows)}
     if flagged:
         shown = "; ".join(
-            f"{r['configuration']!r} claims {r['claimed']:.4g}, measured {r['measured']:.4g}"
-            for r in flagged[:3]
+            f"{r['configuration']!r}: {r['claimed']:.4g} / {r['measured']:.4g}" for r in flagged[:3]
         )
-        parts.append(f"{len(flagged)} not reproduced within {check.tolerance:g}: {shown}")
+        said = say(
+            "claimed_table.flagged",
+            **matched,
+            flagged=len(flagged),
+            tolerance=check.tolerance,
+            shown=shown,
+        )
+    else:
+        said = say("claimed_table.matched", **matched)
     return result(
         check,
         "fail" if flagged else "pass",
-        "; ".join(parts),
+        said,
         expected=expected,
         measured={"rows": len(rows), "flagged": len(flagged), "unmatched": len(unmatched)},
         details={"rows": rows},

@@ -14,6 +14,7 @@ from autograder.checks import weighted
 from autograder.checks.base import CheckContext, matches, result
 from autograder.checks.parameters import expected_text
 from autograder.checks.thresholds import resolve
+from autograder.i18n import say
 from autograder.results import CheckResult, ExperimentRow
 from autograder.rubric.models import ExperimentsCheck, ExperimentSpec
 
@@ -22,22 +23,25 @@ def check_experiments(check: ExperimentsCheck, ctx: CheckContext) -> CheckResult
     rows = ctx.experiments
     expected = [spec.model_dump(exclude_none=True, exclude={"weight"}) for spec in check.require]
     if not rows:
-        return result(
-            check, "fail", "no trained model was captured, so no experiment", expected=expected
-        )
+        return result(check, "fail", say("experiments.none"), expected=expected)
     reference = ctx.reference.test_accuracy if ctx.reference is not None else None
     outcomes = [_requirement(spec, rows, reference) for spec in check.require]
     shares = [(spec.weight, o["met"]) for spec, o in zip(check.require, outcomes, strict=True)]
     status, points = weighted(check, shares)
     found = sum(1 for o in outcomes if o["met"] == 1)
-    message = f"{found} of {len(outcomes)} required experiments found in {_models(len(rows))}"
+    # What the nearest model lacks is the student's best hint; those reasons are still
+    # English phrases built from the spec (a catalog entry per phrase is future work).
     missing = [f"{o['id']} ({o['missing'][0]})" for o in outcomes if o["met"] < 1]
-    if missing:
-        message += "; missing: " + ", ".join(missing)
+    args = {"found": found, "total": len(outcomes), "models": len(rows)}
+    said = (
+        say("experiments.missing", **args, missing="; ".join(missing))
+        if missing
+        else say("experiments.found", **args)
+    )
     return result(
         check,
         status,
-        message,
+        said,
         expected=expected,
         measured={o["id"]: o["models"] for o in outcomes},
         points=points,
@@ -135,7 +139,3 @@ def _closest(spec: ExperimentSpec, rows: list[ExperimentRow], floor: float | Non
 
 def _bare(name: str | None) -> str:
     return (name or "").lower().replace("_", "")
-
-
-def _models(count: int) -> str:
-    return f"{count} trained model" if count == 1 else f"{count} trained models"

@@ -28,6 +28,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
+from autograder.datasets.serving import provider_settings
 from autograder.environments import (
     MODULE_QUERY,
     Environment,
@@ -39,7 +40,7 @@ from autograder.execution.limits import Limits
 from autograder.execution.outputs import CappedLog
 from autograder.execution.sandbox import Mounts, Sandbox, open_sandbox
 from autograder.execution.source import SubmissionSource, strip_filtered_lines
-from autograder.kernel import bootstrap
+from autograder.kernel import bootstrap, provider
 from autograder.results import CellError, ExecutionSummary, Protection, SkippedCell
 
 KERNEL_NAME = "autograder-python"
@@ -62,6 +63,10 @@ class RunOptions:
     """Intra-op threads for TensorFlow in the kernel; 0 lets TensorFlow decide."""
     epoch_cap: int | None = None
     """At most this many epochs per fit call (``check --quick``); None: as written."""
+    train_fraction: float = 1.0
+    """Share of each fit's samples (arrays) or steps (datasets) trained; data stays whole."""
+    provider: Mapping[str, Any] = field(default_factory=dict)
+    """Extra settings for the kernel's dataset provider: dataset facts, rendered messages."""
     limits: Limits = field(default_factory=Limits)
     """Sandbox, memory, process, disk and output limits."""
     environment: Environment = field(default_factory=default_environment)
@@ -211,13 +216,20 @@ def _bootstrap_code(options: RunOptions, job: JobPaths) -> str:
         "seed": options.seed,
         "datasets": {name: str(path) for name, path in options.datasets.items()},
         "epoch_cap": options.epoch_cap,
+        "train_fraction": options.train_fraction,
+        # English catalog sentences unless the caller rendered the student's language.
+        **provider_settings(options.datasets, "en"),
+        **options.provider,
     }
     source = Path(bootstrap.__file__).read_text(encoding="utf-8")
+    data = Path(provider.__file__).read_text(encoding="utf-8")
     # A private namespace: nothing of ours lands in the student's globals.
     return (
         f"exec(compile({source!r}, '<autograder-bootstrap>', 'exec'), "
         f"__autograder_ns := {{'__name__': '_autograder_bootstrap'}}); "
+        f"exec(compile({data!r}, '<autograder-provider>', 'exec'), __autograder_ns); "
         f"__autograder_ns['install']({config!r}); "
+        f"__autograder_ns['install_provider']({config!r}); "
         f"import sys as __s; __s.modules['_autograder_state'].install_ns = __autograder_ns; "
         f"del __autograder_ns, __s"
     )

@@ -115,7 +115,8 @@ def _lost(report: GradeReport) -> dict[str, float]:
     ("exercise", "name", "score", "failed"),
     [
         ("cifar", "wide64", 7, {"architecture", "parameters"}),
-        ("cifar", "not_trained", 6, {"training", "test-accuracy"}),
+        # Untrained: chance accuracy, so no gap credit either (checks/metrics.py floor).
+        ("cifar", "not_trained", 5, {"training", "test-accuracy", "gap"}),
         ("toy", "no_extension", 4, None),
         ("toy", "sigmoid16", 5, None),
         ("lab", "no_cnn", 9, None),

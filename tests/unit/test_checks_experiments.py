@@ -81,7 +81,7 @@ def test_every_configuration_present_gets_full_marks(build: Any) -> None:
     outcome = check_experiments(LAB, context(build, full_lab()))
     assert outcome.status == "pass", outcome.message
     assert outcome.points == 7
-    assert outcome.message == "6 of 6 required experiments found in 10 trained models"
+    assert outcome.message == "6 of 6 required experiments found in 10 trained model(s)"
     assert outcome.measured["widths"] == {str(w): [f"m{i}"] for i, w in enumerate(WIDTHS)}
     # A float32 learning rate still matches the rubric's 0.0001.
     assert outcome.measured["lr-low"] == ["m8"]

@@ -8,10 +8,9 @@ import numpy as np
 import pytest
 
 from autograder import grading
-from autograder.artifacts import Artifacts, ExportedModel
 from autograder.datasets.base import DataOptions, Splits
 from autograder.execution.runner import JobPaths
-from autograder.grading import GradeOptions, Prepared, grade_submission, select_model
+from autograder.grading import GradeOptions, Prepared, grade_submission
 from autograder.rubric import load_rubric
 from autograder.submissions import Submission
 
@@ -27,30 +26,6 @@ def _prepared() -> Prepared:
         splits=Splits(empty, labels, empty, labels),
         kernel_data={},
     )
-
-
-def test_the_named_variable_wins_over_later_models() -> None:
-    artifacts = Artifacts(
-        models=[
-            ExportedModel(key="m0", variables=["model"], fitted=True, class_name="Sequential"),
-            ExportedModel(key="m1", variables=["big"], fitted=True),
-        ]
-    )
-    chosen, why = select_model(artifacts, "model")
-    assert chosen is not None
-    assert chosen.key == "m0"
-    assert "`model`" in why
-
-
-def test_falls_back_to_the_last_trained_model_and_says_so() -> None:
-    artifacts = Artifacts(
-        models=[ExportedModel(key="m0", fitted=True), ExportedModel(key="m1", fitted=True)]
-    )
-    chosen, why = select_model(artifacts, "model")
-    assert chosen is not None
-    assert chosen.key == "m1"
-    assert "last trained model" in why
-    assert select_model(Artifacts(), "model")[0] is None
 
 
 def test_a_grader_failure_is_an_error_result_not_a_lost_batch(

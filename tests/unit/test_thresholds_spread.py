@@ -100,7 +100,8 @@ def test_a_student_below_every_run_is_told_so(build: Build) -> None:
         "test accuracy 0.861 vs reference 0.874 ± 0.003 over 5 seeds, below all 5 runs (bar 0.865)"
     )
     assert localized(outcome, "es").startswith(
-        "exactitud en test: 0.861 frente a la referencia 0.874 ± 0.003 en 5 semillas, "
+        # Spanish reports write decimals with a comma.
+        "exactitud en test: 0,861 frente a la referencia 0,874 ± 0,003 en 5 semillas, "
         "por debajo de las 5 ejecuciones"
     )
     assert outcome.expected["min"]["runs"] == {
