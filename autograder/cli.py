@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
@@ -23,6 +24,7 @@ from autograder import __version__, environments
 from autograder.batch import STORE_FILE
 from autograder.datasets.base import DataOptions
 from autograder.errors import (
+    AuthoringError,
     AutograderError,
     DatasetError,
     RubricError,
@@ -64,7 +66,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-rubric_app = typer.Typer(help="Validate rubric files and export their JSON Schema.")
+rubric_app = typer.Typer(help="Validate, test and export rubric files.")
 schema_app = typer.Typer(help="JSON Schemas of the files the autograder writes.")
 app.add_typer(rubric_app, name="rubric")
 app.add_typer(schema_app, name="schema")
@@ -510,6 +512,48 @@ def rubric_validate(
         raise typer.Exit(EXIT_USAGE)
 
 
+@rubric_app.command("test")
+def rubric_test(
+    ctx: typer.Context,
+    rubric: Annotated[Path, typer.Argument(help="The rubric whose `examples` are graded.")],
+    data: DataOption = DataChoice.real,
+    fraction: Annotated[
+        float, typer.Option(min=0.0001, max=1.0, help="Train on this fraction of the data.")
+    ] = 1.0,
+    seed: SeedOption = 0,
+) -> None:
+    """Grade the examples a rubric declares, as `grade` does; a diff when a verdict differs.
+
+    Exits 1 when any expected verdict differs: CI for a rubric.
+    """
+    from autograder.authoring.examples import diff_lines, run_examples  # noqa: PLC0415
+    from autograder.grading.options import GradeOptions  # noqa: PLC0415  # see top
+    from autograder.grading.session import open_grader  # noqa: PLC0415
+    from autograder.reference.train import reference_provider  # noqa: PLC0415
+    from autograder.submissions import Submission  # noqa: PLC0415
+
+    loaded = load_rubric(rubric)
+    options = GradeOptions(data=DataOptions(source=data.value, fraction=fraction), seed=seed)
+    provider = reference_provider(_announce_training)
+    with (
+        tempfile.TemporaryDirectory(prefix="autograder-rubric-test-") as logs,
+        open_grader(
+            loaded,
+            options,
+            reference=provider,
+            backends=_backends(ctx),
+            log=Path(logs) / "grader.log",
+        ) as grader,
+    ):
+        outcomes = run_examples(
+            loaded, lambda path: grader.grade(Submission(id=path.stem, path=path))
+        )
+    for line in diff_lines(outcomes, locale_language()):
+        _out.print(line, markup=False, soft_wrap=True)
+    if not all(outcome.ok for outcome in outcomes):
+        raise typer.Exit(EXIT_FAILED)
+
+
 @rubric_app.command("schema")
 def rubric_schema() -> None:
     """Print the rubric JSON Schema (for editors and CI validation)."""
@@ -539,6 +583,36 @@ def _backends(ctx: typer.Context) -> Backends:
     return given if isinstance(given, Backends) else Backends()
 
 
+@app.command()
+def assign(
+    master: Annotated[Path, typer.Argument(help="The master notebook, with solution markers.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the two notebooks.")],
+    rubric: Annotated[
+        Path | None,
+        typer.Option(
+            help="The exercise's rubric, recorded in student.ipynb (default OUT/rubric.yaml)."
+        ),
+    ] = None,
+) -> None:
+    """Write student.ipynb (solutions stripped) and reference.ipynb from a master notebook."""
+    from autograder.authoring.assign import write_assignment  # noqa: PLC0415  # no TF needed
+
+    student, ref, done = write_assignment(master, out, rubric=rubric or out / "rubric.yaml")
+    lang = locale_language()
+    _out.print(
+        text(
+            "authoring.assigned",
+            lang,
+            student=student,
+            reference=ref,
+            stubs=done.stubs,
+            hidden=done.hidden,
+        ),
+        markup=False,
+        soft_wrap=True,  # a path broken over two lines cannot be copied
+    )
+
+
 def _exit_code(exc: AutograderError) -> int:
     if isinstance(exc, (UsageError, RubricError, DatasetError)):
         return EXIT_USAGE
@@ -554,6 +628,10 @@ def main(argv: list[str] | None = None, *, backends: Backends | None = None) -> 
         code = app(args=argv, prog_name="autograder", standalone_mode=False, obj=backends)
     except RubricError as exc:  # in the reader's language, as `rubric validate` prints it
         _err.print(f"error: {rubric_summary(exc, locale_language())}", markup=False)
+        return _exit_code(exc)
+    except AuthoringError as exc:
+        line = text(exc.message_id, locale_language(), **exc.message_args)
+        _err.print(f"error: {line}", markup=False)
         return _exit_code(exc)
     except AutograderError as exc:
         _err.print(f"error: {exc}", markup=False)

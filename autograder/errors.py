@@ -8,7 +8,8 @@ message and an exit code.  Anything else escaping a stage is a bug.
     AutograderError                 base; ``str(err)`` is the one-line message
     ├── UsageError                  bad command-line combination (exit 2)
     │   ├── ZipRefusedError         an LMS zip is unsafe or unreadable (names the zip)
-    │   └── OverridesError          the instructor's overrides file is invalid
+    │   ├── OverridesError          the instructor's overrides file is invalid
+    │   └── AuthoringError          a master notebook or rubric example cannot be used
     ├── RubricError                 rubric file unreadable or invalid (exit 2)
     ├── DatasetError                unknown dataset, or data that cannot be loaded
     ├── SubmissionError             one submission cannot be graded at all
@@ -116,3 +117,15 @@ class StoreError(AutograderError):
 
 class ReviewError(UsageError):
     """A review sheet or a results folder `autograder review` cannot use."""
+
+
+class AuthoringError(UsageError):
+    """An instructor's master notebook (or a rubric's examples) cannot be used as asked.
+
+    Carries its catalog key and arguments so that the CLI prints it in the reader's
+    language; ``str(err)`` is the English line.
+    """
+
+    def __init__(self, message: str, message_id: str, **message_args: object) -> None:
+        self.message_id, self.message_args = message_id, message_args
+        super().__init__(message)

@@ -38,6 +38,8 @@ class CheckContext:
     """Which data the grader ran on (claims are only comparable on the real data)."""
     reference: ReferenceSummary | None = None
     """The reference solution's measurements, for reference-relative bounds."""
+    reference_runs: tuple[ReferenceSummary, ...] = ()
+    """The reference's runs over the rubric's ``reference.seeds``; empty: ``reference`` alone."""
     claims: tuple[Claim, ...] = ()
     """Accuracies the student reported in the submitted file, oldest first."""
     experiments: list[ExperimentRow] = field(default_factory=list)

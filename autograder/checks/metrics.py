@@ -7,7 +7,7 @@ from typing import Any
 
 from autograder.checks import no_model
 from autograder.checks.base import CheckContext, result
-from autograder.checks.thresholds import Threshold, resolve
+from autograder.checks.thresholds import Threshold, resolve, spread_of
 from autograder.datasets.registry import get_info
 from autograder.i18n import Said, say
 from autograder.results import CheckResult, CheckStatus
@@ -60,11 +60,13 @@ def learning_floor(rubric: Rubric, reference_test_accuracy: float | None) -> Lea
 def check_accuracy(check: AccuracyCheck, ctx: CheckContext) -> CheckResult:
     if ctx.model is None:
         return no_model(check, ctx)
-    ref = ctx.reference
+    ref, runs = ctx.reference, ctx.reference_runs
     if check.split == "test":
-        value, ref_value = ctx.model.test_accuracy, ref.test_accuracy if ref else None
+        value = ctx.model.test_accuracy
+        ref_value = spread_of(runs, "test_accuracy", ref.test_accuracy if ref else None)
     else:
-        value, ref_value = ctx.model.train_accuracy, ref.train_accuracy if ref else None
+        value = ctx.model.train_accuracy
+        ref_value = spread_of(runs, "train_accuracy", ref.train_accuracy if ref else None)
     low, high = resolve(check.min, ref_value), resolve(check.max, ref_value)
     expected = _expected({"split": check.split}, low=low, high=high)
     label = f"{check.split} accuracy"
@@ -97,6 +99,10 @@ def check_accuracy(check: AccuracyCheck, ctx: CheckContext) -> CheckResult:
         message = f"{label} {value:.4f} {_within(low, high)}"
         bounds = _neutral(low, high)
         said = say("accuracy.pass", split=check.split, value=value, bounds=bounds)
+    # Over several seeds, the student is shown against the reference's runs.
+    versus = next((b for b in (low, high) if b is not None and b.spread is not None), None)
+    if versus is not None and (spread := versus.versus("accuracy", value, split=check.split)):
+        message, said = spread
     measured = {check.split: value}
     return result(check, status, message, expected=expected, measured=measured, said=said)
 
@@ -104,7 +110,8 @@ def check_accuracy(check: AccuracyCheck, ctx: CheckContext) -> CheckResult:
 def check_overfitting_gap(check: OverfittingGapCheck, ctx: CheckContext) -> CheckResult:
     if ctx.model is None:
         return no_model(check, ctx)
-    ref_gap = ctx.reference.overfitting_gap if ctx.reference else None
+    single = ctx.reference.overfitting_gap if ctx.reference else None
+    ref_gap = spread_of(ctx.reference_runs, "overfitting_gap", single)
     high = resolve(check.max, ref_gap)
     expected = _expected({"max": None}, low=None, high=high)
     if _unresolved(None, high):
@@ -147,6 +154,8 @@ def check_overfitting_gap(check: OverfittingGapCheck, ctx: CheckContext) -> Chec
     else:
         status, message = "pass", f"gap {gap:.3f} ≤ {high.label()} {accuracies}"
         said = say("gap.pass", bound=high.value, **numbers)
+    if high is not None and (spread := high.versus("gap", gap)):
+        message, said = spread
     return result(check, status, message, expected=expected, measured=measured, said=said)
 
 

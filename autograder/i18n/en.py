@@ -279,7 +279,11 @@ MESSAGES: dict[str, str] = {
     "rubric.check_ids": "check ids must be unique",
     "rubric.range_empty": "a range needs at least one of min or max",
     "rubric.range_order": "min ({min}) is greater than max ({max})",
-    "rubric.reference_bound": "a reference bound needs exactly one of `reference` or `ratio`",
+    "rubric.reference_bound": (
+        "a reference bound needs exactly one of `reference`, `ratio` or `quantile`"
+    ),
+    "rubric.reference_offset": "a reference offset must be between -1 and 1, found {value}",
+    "rubric.quantile_floor": "a `quantile` bound needs a `floor` (few seeds make a noisy quantile)",
     "rubric.input_shape": "input_shape {shape} must have positive sizes",
     "rubric.declared_pair": "name `declared` and a `declared` block go together",
     "rubric.parameters_needs": "a parameters check needs `trainable` or `total`",
@@ -307,6 +311,62 @@ MESSAGES: dict[str, str] = {
     ),
     "integrity.test_leakage": "the model was fitted on rows of the test split",
     "integrity.heading": "Integrity",
+    "rubric.example_value": (
+        "example {path}: `{entry}` must be pass, fail or partial (`score`: a number of points)"
+    ),
+    "rubric.example_check": "example {path} expects checks the rubric does not have: {ids}",
+    # --- instructor authoring (autograder assign, rubric init/test) -------------------
+    "authoring.no_markers": (
+        "{path}: no solution markers (### BEGIN SOLUTION / ### END SOLUTION, a `solution` cell "
+        "tag, or <!-- BEGIN HIDDEN -->): the student notebook would be the solution"
+    ),
+    "authoring.unclosed": (
+        "{path}: cell {cell}: a region is opened but never closed (### END SOLUTION or <!-- END"
+        " HIDDEN --> missing)"
+    ),
+    "authoring.unopened": "{path}: cell {cell}, line {line}: an end marker without its BEGIN",
+    "authoring.nested": (
+        "{path}: cell {cell}, line {line}: a BEGIN marker inside an open region; regions cannot"
+        " nest"
+    ),
+    "authoring.unparsable": (
+        "{path}: cell {cell}: without its solution region the code no longer parses ({error}); "
+        "put the markers around whole statements"
+    ),
+    "authoring.not_notebook": "{path}: not a readable notebook: {error}",
+    "authoring.assigned": (
+        "wrote {student} ({stubs} solution stub(s), {hidden} hidden region(s) removed) and "
+        "{reference}"
+    ),
+    # --- a result against the reference's runs over several seeds (checks/thresholds) --
+    "spread.accuracy.below_all": (
+        "{split} accuracy {value:.3f} vs reference {mean:.3f} ± {sd:.3f} over {n} seeds, "
+        "below all {n} runs (bar {bound:.3f})"
+    ),
+    "spread.accuracy.above_all": (
+        "{split} accuracy {value:.3f} vs reference {mean:.3f} ± {sd:.3f} over {n} seeds, "
+        "above all {n} runs (bar {bound:.3f})"
+    ),
+    "spread.accuracy.among": (
+        "{split} accuracy {value:.3f} vs reference {mean:.3f} ± {sd:.3f} over {n} seeds, "
+        "above {above} of {n} runs (bar {bound:.3f})"
+    ),
+    "spread.gap.below_all": (
+        "gap {value:.3f} vs reference {mean:.3f} ± {sd:.3f} over {n} seeds, "
+        "below all {n} runs (limit {bound:.3f})"
+    ),
+    "spread.gap.above_all": (
+        "gap {value:.3f} vs reference {mean:.3f} ± {sd:.3f} over {n} seeds, "
+        "above all {n} runs (limit {bound:.3f})"
+    ),
+    "spread.gap.among": (
+        "gap {value:.3f} vs reference {mean:.3f} ± {sd:.3f} over {n} seeds, "
+        "above {above} of {n} runs (limit {bound:.3f})"
+    ),
+    "authoring.no_examples": "{path}: the rubric declares no `examples` to test",
+    "authoring.example_missing": "{path}: example {example} does not exist",
+    "authoring.example_ok": "{example}: every expected verdict",
+    "authoring.example_differs": "{example}: {count} verdict(s) differ from the rubric's `expect`",
     # --- the instructor's console (reports/console.py) ---------------------------------
     "console.label.graded": "Note",
     "console.label.error": "Grading error",

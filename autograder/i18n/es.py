@@ -298,7 +298,11 @@ MESSAGES: dict[str, str] = {
     "rubric.range_empty": "un rango necesita al menos min o max",
     "rubric.range_order": "min ({min}) es mayor que max ({max})",
     "rubric.reference_bound": (
-        "una cota de referencia necesita exactamente una de `reference` o `ratio`"
+        "una cota de referencia necesita exactamente una de `reference`, `ratio` o `quantile`"
+    ),
+    "rubric.reference_offset": "un desplazamiento de referencia debe estar entre -1 y 1: {value}",
+    "rubric.quantile_floor": (
+        "una cota `quantile` necesita un `floor` (con pocas semillas el cuantil es ruidoso)"
     ),
     "rubric.input_shape": "input_shape {shape} debe tener tamaños positivos",
     "rubric.declared_pair": "el nombre `declared` y un bloque `declared` van juntos",
@@ -330,6 +334,70 @@ MESSAGES: dict[str, str] = {
     ),
     "integrity.test_leakage": "el modelo se entrenó con filas de la partición de test",
     "integrity.heading": "Integridad",
+    "rubric.example_value": (
+        "ejemplo {path}: `{entry}` debe ser pass, fail o partial (`score`: un número de puntos)"
+    ),
+    "rubric.example_check": (
+        "el ejemplo {path} espera comprobaciones que la rúbrica no tiene: {ids}"
+    ),
+    # --- instructor authoring (autograder assign, rubric init/test) -------------------
+    "authoring.no_markers": (
+        "{path}: no hay marcas de solución (### BEGIN SOLUTION / ### END SOLUTION, una celda "
+        "con la etiqueta `solution`, o <!-- BEGIN HIDDEN -->): el cuaderno del estudiante sería"
+        " la solución"
+    ),
+    "authoring.unclosed": (
+        "{path}: celda {cell}: una región se abre y nunca se cierra (falta ### END SOLUTION o "
+        "<!-- END HIDDEN -->)"
+    ),
+    "authoring.unopened": "{path}: celda {cell}, línea {line}: una marca de cierre sin su BEGIN",
+    "authoring.nested": (
+        "{path}: celda {cell}, línea {line}: una marca BEGIN dentro de una región abierta; las "
+        "regiones no se anidan"
+    ),
+    "authoring.unparsable": (
+        "{path}: celda {cell}: sin su región de solución el código ya no es Python válido "
+        "({error}); ponga las marcas alrededor de instrucciones completas"
+    ),
+    "authoring.not_notebook": "{path}: no es un cuaderno legible: {error}",
+    "authoring.assigned": (
+        "escrito {student} ({stubs} hueco(s) de solución, {hidden} región(es) oculta(s) "
+        "quitada(s)) y {reference}"
+    ),
+    # --- a result against the reference's runs over several seeds (checks/thresholds) --
+    "spread.accuracy.below_all": (
+        "exactitud en {split}: {value:.3f} frente a la referencia {mean:.3f} ± {sd:.3f} "
+        "en {n} semillas, "
+        "por debajo de las {n} ejecuciones (umbral {bound:.3f})"
+    ),
+    "spread.accuracy.above_all": (
+        "exactitud en {split}: {value:.3f} frente a la referencia {mean:.3f} ± {sd:.3f} "
+        "en {n} semillas, "
+        "por encima de las {n} ejecuciones (umbral {bound:.3f})"
+    ),
+    "spread.accuracy.among": (
+        "exactitud en {split}: {value:.3f} frente a la referencia {mean:.3f} ± {sd:.3f} "
+        "en {n} semillas, "
+        "por encima de {above} de {n} ejecuciones (umbral {bound:.3f})"
+    ),
+    "spread.gap.below_all": (
+        "brecha {value:.3f} frente a la referencia {mean:.3f} ± {sd:.3f} en {n} semillas, "
+        "por debajo de las {n} ejecuciones (límite {bound:.3f})"
+    ),
+    "spread.gap.above_all": (
+        "brecha {value:.3f} frente a la referencia {mean:.3f} ± {sd:.3f} en {n} semillas, "
+        "por encima de las {n} ejecuciones (límite {bound:.3f})"
+    ),
+    "spread.gap.among": (
+        "brecha {value:.3f} frente a la referencia {mean:.3f} ± {sd:.3f} en {n} semillas, "
+        "por encima de {above} de {n} ejecuciones (límite {bound:.3f})"
+    ),
+    "authoring.no_examples": "{path}: la rúbrica no declara `examples` que probar",
+    "authoring.example_missing": "{path}: el ejemplo {example} no existe",
+    "authoring.example_ok": "{example}: todos los veredictos esperados",
+    "authoring.example_differs": (
+        "{example}: {count} veredicto(s) difieren del `expect` de la rúbrica"
+    ),
     # --- the instructor's console (reports/console.py) ---------------------------------
     "console.label.graded": "Nota",
     "console.label.error": "Error al calificar",

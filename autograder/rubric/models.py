@@ -77,31 +77,55 @@ IntOrRange = Annotated[
 ]
 
 
+class SpreadOffset(_Frozen):
+    """An offset measured in the reference's own standard deviations across seeds."""
+
+    sd: float = Field(ge=-10, le=10, description="Standard deviations added to the mean, e.g. -3.")
+
+
 class ReferenceBound(_Frozen):
     """A threshold taken from the reference solution's own measurement.
 
     ``{reference: -0.03}`` is the reference's value minus 0.03; ``{ratio: 0.95}`` is
     95 % of it.  Either way the threshold follows the machine, the TensorFlow version
     and the data the reference was retrained on, so it holds wherever it is graded.
+
+    Over several seeds (``reference.seeds``) the value is the mean of the runs, and
+    two more rules use their spread: ``{reference: {sd: -3}}`` is the mean minus three
+    standard deviations, ``{quantile: 0.05, floor: 0.8}`` the runs' empirical 5 %
+    quantile, never below the floor.  With one seed the spread is zero and the
+    quantile is that run: both give the reference's value, as the offset rules do.
     """
 
-    reference: float | None = Field(
-        default=None, ge=-1, le=1, description="Offset added to the reference's value."
+    reference: float | SpreadOffset | None = Field(
+        default=None,
+        description="Offset added to the reference's value (a number between -1 and 1), "
+        "or {sd: k}: k standard deviations of the runs across seeds.",
     )
     ratio: float | None = Field(
         default=None, gt=0, le=10, description="Factor applied to the reference's value."
     )
+    quantile: float | None = Field(
+        default=None, ge=0, le=1, description="Empirical quantile of the runs across seeds."
+    )
+    floor: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="The threshold never goes below this (needed by `quantile`: "
+        "few seeds make a noisy quantile).",
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ReferenceBound:
-        if (self.reference is None) == (self.ratio is None):
+        rules = [self.reference, self.ratio, self.quantile]
+        if sum(rule is not None for rule in rules) != 1:
             raise invalid("rubric.reference_bound")
+        if isinstance(self.reference, float) and not -1 <= self.reference <= 1:
+            raise invalid("rubric.reference_offset", value=self.reference)
+        if self.quantile is not None and self.floor is None:
+            raise invalid("rubric.quantile_floor")
         return self
-
-    def resolve(self, value: float) -> float:
-        if self.ratio is not None:
-            return value * self.ratio
-        return value + (self.reference or 0.0)
 
 
 Fraction = Annotated[float, Field(ge=0, le=1)]
@@ -533,6 +557,37 @@ class ReferenceSpec(_Frozen):
         description="Notebook or script, relative to the rubric file, "
         "e.g. ../exercises/fashion-mnist/reference.ipynb."
     )
+    seeds: int = Field(
+        default=1,
+        ge=1,
+        le=20,
+        description="Reference runs (seeds 0..n-1) the thresholds are drawn from; "
+        "spread rules ({reference: {sd: k}}, quantile) need more than one.",
+    )
+
+
+Verdict = Literal["pass", "fail", "partial"]
+
+
+class RubricExample(_Frozen):
+    """A known submission and the verdicts it must get: ``autograder rubric test`` grades it.
+
+    ``expect`` maps check ids to ``pass``, ``fail`` or ``partial``; the key ``score``
+    (a number) is the expected total.
+    """
+
+    path: str = Field(description="The submission, relative to the rubric file.")
+    expect: dict[str, Verdict | float] = Field(
+        min_length=1,
+        description="check id -> pass | fail | partial; `score`: the expected total points.",
+    )
+
+    @model_validator(mode="after")
+    def _kinds(self) -> RubricExample:
+        for key, value in self.expect.items():
+            if (key == "score") != isinstance(value, float):
+                raise invalid("rubric.example_value", path=repr(self.path), entry=key)
+        return self
 
 
 class LeakageSpec(_Frozen):
@@ -581,6 +636,21 @@ class Rubric(_Frozen):
         default_factory=LeakageSpec,
         description="The penalty for a model fitted on the test split (flagged either way).",
     )
+    examples: list[RubricExample] = Field(
+        default_factory=list,
+        description="Known submissions and their expected verdicts (`autograder rubric test`).",
+    )
+
+    @model_validator(mode="after")
+    def _examples_name_checks(self) -> Rubric:
+        ids = {check.id for check in self.checks}
+        for example in self.examples:
+            unknown = sorted(set(example.expect) - ids - {"score"})
+            if unknown:
+                raise invalid(
+                    "rubric.example_check", path=repr(example.path), ids=", ".join(unknown)
+                )
+        return self
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Rubric:

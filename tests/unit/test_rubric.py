@@ -323,7 +323,8 @@ def test_union_shape_error_in_spanish(tmp_path: Path) -> None:
     with pytest.raises(RubricError) as caught:
         load_rubric(path)
     assert caught.value.problems_in("es") == [
-        f"{path}:6: checks[0].min: se esperaba un número o un mapeo {{reference, ratio}}, hay 'sí'"
+        f"{path}:6: checks[0].min: se esperaba un número o un mapeo "
+        "{reference, ratio, quantile, floor}, hay 'sí'"
     ]
 
 

@@ -61,7 +61,7 @@ def test_plain_numbers_stay_plain() -> None:
 
 @pytest.mark.parametrize("fields", [{}, {"reference": -0.03, "ratio": 0.9}])
 def test_a_reference_bound_needs_exactly_one_rule(fields: dict[str, float]) -> None:
-    with pytest.raises(ValidationError, match="exactly one of `reference` or `ratio`"):
+    with pytest.raises(ValidationError, match="exactly one of `reference`, `ratio` or `quantile`"):
         ReferenceBound(**fields)
 
 
