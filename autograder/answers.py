@@ -10,19 +10,13 @@ ignores case and accents, so ``Que ocurre`` finds ``¿Qué ocurre``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from autograder.execution.source import SourceCell
 from autograder.rubric.models import Question
+from autograder.text import fold
 
 _BLOCK_START = re.compile(r"^\s*(#{1,6}\s|\d+[.)]\s|[-*+]\s|\*\*\d+[.)])")
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: what every comparison here works on."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _fold_in_place(text: str) -> str:

@@ -8,14 +8,10 @@ was not reached; 2 bad usage, rubric or data settings.
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import json
 import os
 import sys
-import tempfile
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -24,8 +20,7 @@ import typer
 from rich.console import Console
 
 from autograder import __version__, environments
-from autograder.batch import STORE_FILE, DaskExecutor, Executor, LocalExecutor, ResultStore
-from autograder.batch.runner import default_jobs, plan_batch, run_batch, threads_per_kernel
+from autograder.batch import STORE_FILE
 from autograder.datasets.base import DataOptions
 from autograder.errors import (
     AutograderError,
@@ -35,13 +30,11 @@ from autograder.errors import (
 )
 from autograder.execution.limits import Limits
 from autograder.i18n import choose_language, locale_language, text
-from autograder.overrides import apply_overrides, load_overrides
+from autograder.overrides import load_overrides
 from autograder.reference.cache import (
     ReferenceOutcome,
-    ReferenceRecord,
     cache_dir,
     lookup,
-    resolve_reference,
 )
 from autograder.reports.console import render_class_table, render_submission
 from autograder.reports.exports import FORMATS, parse_formats, write_exports
@@ -50,13 +43,12 @@ from autograder.reports.json_report import result_json_schema
 from autograder.reports.progress import BatchProgress
 from autograder.reports.reference import render_reference
 from autograder.reports.student import render_self_check
-from autograder.results import ClassSummary
-from autograder.rubric import LoadedRubric, load_rubric, rubric_json_schema, rubric_summary
-from autograder.submissions import discover
+from autograder.results import ClassSummary, GradeReport
+from autograder.rubric import load_rubric, rubric_json_schema, rubric_summary
 
 if TYPE_CHECKING:
-    from autograder.batch.grader import WorkerGrade
-    from autograder.grading import GradeOptions, Prepared
+    from autograder.batch.runner import BatchOutcome
+    from autograder.grading.grader import Backends
 
 # The grading pipeline (nbclient, jupyter_client, zmq) is imported inside the commands
 # that run kernels: `reference` on a warm cache, `rubric` and `schema` must answer fast.
@@ -119,30 +111,6 @@ class ReportFormat(str, Enum):
     github = "github"
 
 
-@contextlib.contextmanager
-def _native_stderr_to(log: Path) -> Iterator[None]:
-    """Send fd 2 to a file: TensorFlow's C++ start-up chatter ignores every log-level knob."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with log.open("ab") as sink:
-        os.dup2(sink.fileno(), 2)
-        try:
-            yield
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-
-
-def _warm_up_tensorflow(log: Path) -> None:
-    """Import TensorFlow and place one op while its native logs go to ``log``."""
-    with _native_stderr_to(log):
-        import tensorflow as tf  # noqa: PLC0415  # deliberately late: only `grade` needs it
-
-        tf.get_logger().setLevel("ERROR")  # retracing notices are not for graders
-        tf.constant(0.0).numpy()
-
-
 def _version(value: bool) -> None:
     if value:
         _out.print(f"autograder {__version__}")
@@ -161,85 +129,111 @@ def _root(
     """Grade Keras/TensorFlow notebooks and scripts against a YAML rubric."""
 
 
+# grade's options, declared here so that the command itself reads in one screen.
+_DEFAULT_MEMORY_MB = Limits().memory_mb
+_Paths = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Notebooks/scripts, folders of them (one per student) or LMS zips; several "
+        "paths (a shell glob) are one batch."
+    ),
+]
+_Fraction = Annotated[
+    float,
+    typer.Option(
+        min=0.0001,
+        max=1.0,
+        help="Train each fit on this fraction of its samples or steps and measure on this "
+        "fraction of each split; the notebook still sees the full data.",
+    ),
+]
+_Timeout = Annotated[
+    float | None,
+    typer.Option(min=1.0, help="Seconds each submission may run (default: the rubric's)."),
+]
+_Out = Annotated[Path, typer.Option("--out", "-o", help="Where result.json files are written.")]
+_KeepJobs = Annotated[
+    bool, typer.Option(help="Keep each submission's scratch dir (for debugging).")
+]
+_Jobs = Annotated[
+    int,
+    typer.Option(
+        "--jobs", "-j", min=0, help="Submissions graded at once; 0: what the machine can take."
+    ),
+]
+_Force = Annotated[
+    bool,
+    typer.Option("--force", help="Grade again even the submissions already in the results store."),
+]
+_Formats = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help=f"Outputs, repeatable or comma-separated: {', '.join(FORMATS)} "
+        "(default: console; result.json/summary.json are always written).",
+    ),
+]
+_Executor = Annotated[
+    ExecutorChoice,
+    typer.Option(
+        # Rich renders --help: the bracket must be escaped or it is read as markup.
+        help="local: this machine; dask: tasks on a Dask cluster (autograder\\[dask])."
+    ),
+]
+_Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        help="Dask scheduler address, e.g. tcp://host:8786 (default: an in-process cluster)."
+    ),
+]
+_Overrides = Annotated[
+    Path | None,
+    typer.Option(help="Instructor YAML adjusting a check's points for a student."),
+]
+_Assignment = Annotated[
+    str | None,
+    typer.Option(help="Assignment column for canvas-csv (default: the rubric title)."),
+]
+_FailUnder = Annotated[
+    float | None,
+    typer.Option(min=0.0, help="Exit 1 when a submission scores fewer points than this."),
+]
+_Lang = Annotated[
+    LangChoice | None,
+    typer.Option(help="Language of --format github (default: the rubric's, then locale)."),
+]
+_MemoryMb = Annotated[
+    int, typer.Option(min=256, help="Memory cap (MiB) of each kernel and its processes.")
+]
+_Sandbox = Annotated[
+    bool,
+    typer.Option(help="Run kernels under bubblewrap (no network, read-only system)."),
+]
+
+
 @app.command()
 def grade(
-    path: Annotated[
-        Path, typer.Argument(help="A notebook/script, or a folder of them (one per student).")
-    ],
+    ctx: typer.Context,
+    paths: _Paths,
     rubric: RubricOption,
     data: DataOption = DataChoice.real,
-    fraction: Annotated[
-        float,
-        typer.Option(min=0.0001, max=1.0, help="Grade on this fraction of each data split."),
-    ] = 1.0,
-    timeout: Annotated[
-        float | None,
-        typer.Option(min=1.0, help="Seconds each submission may run (default: the rubric's)."),
-    ] = None,
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Where result.json files are written.")
-    ] = Path("grading-results"),
+    fraction: _Fraction = 1.0,
+    timeout: _Timeout = None,
+    out: _Out = Path("grading-results"),
     seed: SeedOption = 0,
-    keep_jobs: Annotated[
-        bool, typer.Option(help="Keep each submission's scratch dir (for debugging).")
-    ] = False,
-    jobs: Annotated[
-        int,
-        typer.Option(
-            "--jobs", "-j", min=0, help="Submissions graded at once; 0: what the machine can take."
-        ),
-    ] = 0,
-    force: Annotated[
-        bool,
-        typer.Option(
-            "--force", help="Grade again even the submissions already in the results store."
-        ),
-    ] = False,
-    formats: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help=f"Outputs, repeatable or comma-separated: {', '.join(FORMATS)} "
-            "(default: console; result.json/summary.json are always written).",
-        ),
-    ] = None,
-    executor: Annotated[
-        ExecutorChoice,
-        typer.Option(
-            # Rich renders --help: the bracket must be escaped or it is read as markup.
-            help="local: this machine; dask: tasks on a Dask cluster (autograder\\[dask])."
-        ),
-    ] = ExecutorChoice.local,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="Dask scheduler address, e.g. tcp://host:8786 (default: an in-process cluster)."
-        ),
-    ] = None,
-    overrides: Annotated[
-        Path | None,
-        typer.Option(help="Instructor YAML adjusting a check's points for a student."),
-    ] = None,
-    assignment: Annotated[
-        str | None,
-        typer.Option(help="Assignment column for canvas-csv (default: the rubric title)."),
-    ] = None,
-    fail_under: Annotated[
-        float | None,
-        typer.Option(min=0.0, help="Exit 1 when a submission scores fewer points than this."),
-    ] = None,
-    lang: Annotated[
-        LangChoice | None,
-        typer.Option(help="Language of --format github (default: the rubric's, then locale)."),
-    ] = None,
-    memory_mb: Annotated[
-        int, typer.Option(min=256, help="Memory cap (MiB) of each kernel and its processes.")
-    ] = Limits().memory_mb,
-    sandbox: Annotated[
-        bool,
-        typer.Option(help="Run kernels under bubblewrap (no network, read-only system)."),
-    ] = True,
+    keep_jobs: _KeepJobs = False,
+    jobs: _Jobs = 0,
+    force: _Force = False,
+    formats: _Formats = None,
+    executor: _Executor = ExecutorChoice.local,
+    scheduler: _Scheduler = None,
+    overrides: _Overrides = None,
+    assignment: _Assignment = None,
+    fail_under: _FailUnder = None,
+    lang: _Lang = None,
+    memory_mb: _MemoryMb = _DEFAULT_MEMORY_MB,
+    sandbox: _Sandbox = True,
 ) -> None:
     """Run each submission in its own kernel, measure its model, and score it.
 
@@ -247,70 +241,40 @@ def grade(
     submissions, and an interrupted batch resumes where it stopped.
     """
     # Deliberately late (see top): the grading pipeline is only needed here.
-    from autograder.batch.grader import (  # noqa: PLC0415
-        WorkerGrade,
-        data_info,
-        failure_fn,
-        run_identity,
-    )
-    from autograder.grading import GradeOptions  # noqa: PLC0415
+    from autograder.batch.request import BatchRequest, grade_batch  # noqa: PLC0415
+    from autograder.grading.options import GradeOptions, data_info  # noqa: PLC0415
 
     loaded = load_rubric(rubric)
     chosen = parse_formats(formats or ["console"])
-    manual = load_overrides(overrides) if overrides is not None else None
-    if scheduler is not None and executor is not ExecutorChoice.dask:
-        raise UsageError("--scheduler needs --executor dask")
-    submissions = discover(path, out / "unpacked")
-    out.mkdir(parents=True, exist_ok=True)
     options = GradeOptions(
         data=DataOptions(source=data.value, fraction=fraction),
         timeout_s=timeout,
         seed=seed,
         keep_jobs=keep_jobs,
         limits=Limits(memory_mb=memory_mb, sandbox=sandbox),
+        language=lang.value if lang else None,
     )
-    reference_run = _reference_record(loaded, options, WorkerGrade(loaded, options), out)
-    identity = run_identity(loaded, options, __version__, reference_run)
-    with ResultStore(out / STORE_FILE) as store:
-        plan = plan_batch(submissions, identity=identity, store=store, force=force)
-        workers = min(jobs or default_jobs(), max(1, len(plan.pending)))
-        # Each kernel gets its share of the cores, so N kernels never oversubscribe them.
-        options = options.model_copy(update={"threads": threads_per_kernel(workers)})
-        grade_fn = WorkerGrade(loaded, options, reference_run)
-        if plan.pending and scheduler is None:  # grading happens in this process
-            # Load TensorFlow and the grader's data before the bar starts (and only
-            # when something needs grading: a re-run of a graded batch takes a second).
-            _warm_up_tensorflow(out / "grader.log")
-            grade_fn.prepared()
-        with BatchProgress(_err) as progress:
-            outcome = run_batch(
-                submissions,
-                grade=grade_fn,
-                failed=failure_fn(loaded, options),
-                identity=identity,
-                store=store,
-                executor=_executor(executor, scheduler, workers, loaded, options),
-                force=force,
-                progress=progress,
-                plan=plan,
-            )
+    request = BatchRequest(
+        paths=paths,
+        rubric=loaded,
+        out=out,
+        options=options,
+        jobs=jobs,
+        force=force,
+        executor=executor.value,
+        scheduler=scheduler,
+        overrides=load_overrides(overrides) if overrides is not None else None,
+        backends=_backends(ctx),
+    )
+    with BatchProgress(_err) as progress:
+        outcome = grade_batch(request, progress, training=_announce_training)
     reports = outcome.reports
-    if manual is not None:
-        reports = apply_overrides(manual, reports)
     summary = ClassSummary(
         rubric=reports[0].rubric, data=data_info(loaded, options), submissions=reports
     )
     # OUT/ is rebuilt from the store on every run, so it is complete after a resume.
     write_exports(out, summary, ["json", *chosen], assignment or loaded.rubric.title)
-    if "console" in chosen:
-        for report in reports:
-            render_submission(report, _out)
-    render_class_table(reports, _out)
-    _out.print(
-        f"{outcome.graded} graded now, {outcome.reused} reused from {out / STORE_FILE}, "
-        f"{outcome.invalid} with nothing to run; results written to {out}/",
-        markup=False,
-    )
+    _render_batch(reports, outcome, out, chosen)
     if "github" in chosen:
         language = choose_language(lang.value if lang else None, loaded.rubric.language)
         write_github(
@@ -323,38 +287,25 @@ def grade(
             raise typer.Exit(EXIT_FAILED)
 
 
-def _executor(
-    choice: ExecutorChoice,
-    scheduler: str | None,
-    jobs: int,
-    rubric: LoadedRubric,
-    options: GradeOptions,
-) -> Executor:
-    if choice is ExecutorChoice.dask:
-        return DaskExecutor(scheduler, local_workers=jobs)
-    total = options.timeout_s or rubric.rubric.timeouts.total_s
-    # The runner enforces the time limit itself; this only catches a grader that hangs.
-    return LocalExecutor(jobs, deadline_s=total * 1.5 + 120)
+def _render_batch(
+    reports: list[GradeReport], outcome: BatchOutcome, out: Path, chosen: list[str]
+) -> None:
+    if "console" in chosen:
+        for report in reports:
+            render_submission(report, _out)
+    render_class_table(reports, _out)
+    _out.print(
+        f"{outcome.graded} graded now, {outcome.reused} reused from {out / STORE_FILE}, "
+        f"{outcome.invalid} with nothing to run; results written to {out}/",
+        markup=False,
+    )
 
 
-def _reference_record(
-    loaded: LoadedRubric, options: GradeOptions, grade_fn: WorkerGrade, out: Path
-) -> ReferenceRecord | None:
-    """The reference run for these settings; trained first when thresholds need it."""
-
-    def train() -> ReferenceOutcome:
-        _warm_up_tensorflow(out / "grader.log")
-        return _train_reference(grade_fn.prepared(), "the rubric's thresholds need it")
-
-    return resolve_reference(loaded, options.data, options.seed, train)
-
-
-def _train_reference(prepared: Prepared, why: str) -> ReferenceOutcome:
-    from autograder.reference.train import train_reference  # noqa: PLC0415  # see top
-
-    _err.print(f"reference: no cached run for these settings ({why}); training it now…")
+def _announce_training(train: Callable[[], ReferenceOutcome]) -> ReferenceOutcome:
+    """Tell the user a reference run is being trained, and how it went."""
+    _err.print("reference: no cached run for these settings; training it now…")
     with _err.status("training the reference solution…"):
-        outcome = train_reference(prepared)
+        outcome: ReferenceOutcome = train()
     summary = outcome.record.summary
     accuracy = "n/a" if summary.test_accuracy is None else f"{summary.test_accuracy:.4f}"
     _err.print(
@@ -365,20 +316,9 @@ def _train_reference(prepared: Prepared, why: str) -> ReferenceOutcome:
     return outcome
 
 
-def _attach_reference(prepared: Prepared) -> Prepared:
-    """As ``grade`` does: the reference's measurements, trained first when thresholds need it."""
-    options = prepared.options
-    record = resolve_reference(
-        prepared.rubric,
-        options.data,
-        options.seed,
-        lambda: _train_reference(prepared, "the rubric's thresholds need it"),
-    )
-    return dataclasses.replace(prepared, reference=record)
-
-
 @app.command()
 def reference(
+    ctx: typer.Context,
     rubric: RubricOption,
     data: DataOption = DataChoice.real,
     fraction: Annotated[
@@ -404,20 +344,20 @@ def reference(
     # A warm cache answers without TensorFlow, the dataset or nbclient: all cost seconds.
     outcome = None if force else lookup(loaded, data_options, seed)
     if outcome is None:
-        from autograder.grading import GradeOptions, prepare  # noqa: PLC0415  # see top
+        from autograder.grading.options import GradeOptions  # noqa: PLC0415  # see top
+        from autograder.grading.session import open_grader  # noqa: PLC0415
+        from autograder.reference.train import train_reference  # noqa: PLC0415
 
         options = GradeOptions(data=data_options, timeout_s=timeout, seed=seed)
         log = cache_dir() / "grader.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        _warm_up_tensorflow(log)
-        with tempfile.TemporaryDirectory(prefix="autograder-data-") as data_dir:
-            prepared = prepare(loaded, options, Path(data_dir))
-            outcome = _train_reference(prepared, "--force" if force else "first run")
+        with open_grader(loaded, options, backends=_backends(ctx), log=log) as grader:
+            outcome = _announce_training(lambda: train_reference(grader))
     render_reference(outcome.record, outcome.path, from_cache=outcome.from_cache, console=_out)
 
 
 @app.command()
 def check(
+    ctx: typer.Context,
     notebook: Annotated[Path, typer.Argument(help="Your notebook (.ipynb) or script (.py).")],
     rubric: Annotated[
         Path | None,
@@ -452,7 +392,8 @@ def check(
 
     Exits 1 when a required check fails, so it also works as a CI step.
     """
-    from autograder.grading import GradeOptions  # noqa: PLC0415  # see top
+    from autograder.grading.options import GradeOptions  # noqa: PLC0415  # see top
+    from autograder.reference.train import reference_provider  # noqa: PLC0415
     from autograder.selfcheck import (  # noqa: PLC0415  # see top
         SelfCheckOptions,
         find_rubric,
@@ -467,18 +408,17 @@ def check(
     language = choose_language(lang.value if lang else None, loaded.rubric.language)
     source = data.value if data else ("synthetic" if quick else "real")
     settings = SelfCheckOptions(quick=quick)
-    base = GradeOptions(data=DataOptions(source=source), timeout_s=timeout, seed=seed)
-    with tempfile.TemporaryDirectory(prefix="autograder-log-") as logs:
-        # TensorFlow loads in the grader while the kernel starts: a student waits for
-        # the slower of the two, not for both (the measurement needs it only at the end).
-        warm = threading.Thread(target=_warm_up_tensorflow, args=(Path(logs) / "grader.log",))
-        warm.start()
-        try:
-            # Quick mode decides no threshold, so it never waits for a reference run.
-            attach = None if quick else _attach_reference
-            report = run_self_check(notebook, loaded, settings, base, attach=attach)
-        finally:
-            warm.join()
+    base = GradeOptions(
+        data=DataOptions(source=source),
+        timeout_s=timeout,
+        seed=seed,
+        language=lang.value if lang else None,
+    )
+    # Quick mode decides no threshold, so it never waits for a reference run.
+    reference = None if quick else reference_provider(_announce_training)
+    report = run_self_check(
+        notebook, loaded, settings, base, reference=reference, backends=_backends(ctx)
+    )
     failed = required_failures(report, loaded)
     if report_format is ReportFormat.github:
         write_github(
@@ -571,16 +511,27 @@ def env_sync(
     _out.print(environments.sync(load_rubric(rubric), force=force), markup=False, soft_wrap=True)
 
 
+def _backends(ctx: typer.Context) -> Backends:
+    """The kernel runner and evaluator ``main`` was given (tests), else the real ones."""
+    from autograder.grading.grader import Backends  # noqa: PLC0415  # see top
+
+    given = ctx.find_root().obj
+    return given if isinstance(given, Backends) else Backends()
+
+
 def _exit_code(exc: AutograderError) -> int:
     if isinstance(exc, (UsageError, RubricError, DatasetError)):
         return EXIT_USAGE
     return EXIT_FAILED
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit code; testable without a subprocess."""
+def main(argv: list[str] | None = None, *, backends: Backends | None = None) -> int:
+    """Run the CLI and return its exit code; testable without a subprocess.
+
+    ``backends``: a fake kernel runner and measurer, for tests of whole commands.
+    """
     try:
-        code = app(args=argv, prog_name="autograder", standalone_mode=False)
+        code = app(args=argv, prog_name="autograder", standalone_mode=False, obj=backends)
     except RubricError as exc:  # in the reader's language, as `rubric validate` prints it
         _err.print(f"error: {rubric_summary(exc, locale_language())}", markup=False)
         return _exit_code(exc)

@@ -15,16 +15,12 @@ its check (pass, fail with expected/found/hint, or skip).
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
 from autograder.results import CheckResult, GradeReport
-
-if TYPE_CHECKING:
-    from autograder.grading import Prepared
 
 _FAILING = ("fail", "error", "partial")
 
@@ -147,7 +143,8 @@ def _rubric(config: pytest.Config) -> Any:
 def _grade(config: pytest.Config, notebook: Path) -> GradeReport:
     # Imported here: pytest loads this plugin in every session, most never grade.
     from autograder.datasets.base import DataOptions  # noqa: PLC0415
-    from autograder.grading import GradeOptions  # noqa: PLC0415
+    from autograder.grading.options import GradeOptions  # noqa: PLC0415
+    from autograder.reference.train import reference_provider  # noqa: PLC0415
     from autograder.selfcheck import SelfCheckOptions, run_self_check  # noqa: PLC0415
 
     fraction = float(config.getoption("autograder_fraction"))
@@ -159,19 +156,8 @@ def _grade(config: pytest.Config, notebook: Path) -> GradeReport:
     settings = SelfCheckOptions(quick=quick, fraction=fraction)
     # Relative thresholds need the reference's numbers, cached or trained, exactly as
     # `grade` gets them; quick mode decides no threshold and skips that wait.
-    attach = None if quick else _attach_reference
-    return run_self_check(notebook, _rubric(config), settings, base, attach=attach)
-
-
-def _attach_reference(prepared: Prepared) -> Prepared:
-    from autograder.reference.cache import resolve_reference  # noqa: PLC0415  # see _grade
-    from autograder.reference.train import train_reference  # noqa: PLC0415
-
-    options = prepared.options
-    record = resolve_reference(
-        prepared.rubric, options.data, options.seed, lambda: train_reference(prepared)
-    )
-    return dataclasses.replace(prepared, reference=record)
+    reference = None if quick else reference_provider()
+    return run_self_check(notebook, _rubric(config), settings, base, reference=reference)
 
 
 def _text(config: pytest.Config, check: CheckResult, report: GradeReport) -> str:

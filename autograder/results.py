@@ -47,7 +47,13 @@ class CheckResult(_Data):
 class SubmissionInfo(_Data):
     id: str = Field(description="Submission id (file or folder name without suffix).")
     path: str = Field(description="Path of the graded file.")
-    sha256: str | None = Field(description="SHA-256 of the graded file; null if unreadable.")
+    sha256: str | None = Field(
+        description="SHA-256 of the graded file (of every file, when several); null if unreadable."
+    )
+    files: list[str] = Field(
+        default_factory=list,
+        description="Every file that ran, in order, when the submission has several.",
+    )
     student_id: str | None = Field(
         default=None, description="The LMS's student id (Moodle participant, Canvas user)."
     )
@@ -69,7 +75,11 @@ class DataInfo(_Data):
 
 
 class Metrics(_Data):
-    """Numbers measured by the grader; null when they could not be measured."""
+    """Numbers measured by the grader; null when they could not be measured.
+
+    The one record of these fields: the reference summary and the grader's
+    measurements extend it rather than repeat them.
+    """
 
     test_accuracy: float | None = None
     test_loss: float | None = None
@@ -82,6 +92,9 @@ class Metrics(_Data):
 
 class CellError(_Data):
     cell: int = Field(description="1-based index of the cell in the notebook.")
+    file: str | None = Field(
+        default=None, description="Which file, when the submission has several; else null."
+    )
     ename: str
     evalue: str
     excerpt: str | None = Field(default=None, description="First line of the cell source.")
@@ -144,16 +157,9 @@ class ExecutionSummary(_Data):
     )
 
 
-class ReferenceSummary(_Data):
+class ReferenceSummary(Metrics):
     """The reference solution, retrained and measured by the grader like a submission."""
 
-    test_accuracy: float | None = None
-    test_loss: float | None = None
-    train_accuracy: float | None = None
-    train_loss: float | None = None
-    overfitting_gap: float | None = None
-    trainable_params: int | None = None
-    total_params: int | None = None
     weights_sha256: str | None = Field(
         default=None, description="Digest of the trained weights; equal runs, equal digests."
     )
@@ -213,6 +219,29 @@ class ExperimentRow(_Data):
     error: str | None = Field(default=None, description="Why numbers are missing.")
 
 
+IntegrityCode = Literal[
+    "forged_channel",
+    "refused_artifact",
+    "export_failed",
+    "training_mismatch",
+    "compile_mismatch",
+    "test_leakage",
+]
+Evidence = dict[str, str | int | float | bool | None]
+
+
+class IntegrityFlag(_Data):
+    """One reason not to take the kernel's account at its word (see autograder.integrity)."""
+
+    code: IntegrityCode = Field(description="What kind of disagreement or tampering.")
+    detail: str = Field(
+        description="The catalog's English sentence for the code (never student text)."
+    )
+    evidence: Evidence = Field(
+        default_factory=dict, description="The numbers or names the flag rests on."
+    )
+
+
 class GradeReport(_Data):
     """The result of grading one submission: result.json."""
 
@@ -249,6 +278,12 @@ class GradeReport(_Data):
     experiments: list[ExperimentRow] = Field(
         default_factory=list,
         description="Every trained model, when the rubric has an experiments check.",
+    )
+    integrity: list[IntegrityFlag] = Field(
+        default_factory=list,
+        description="Where the kernel's account disagreed with what the grader verified, "
+        "or the kernel tampered with the runner's channel; informational unless the "
+        "rubric attaches a penalty.",
     )
 
 

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from autograder.errors import UsageError
-from autograder.grading import GradeOptions, Prepared, grade_submission, prepare
+from autograder.grading.grader import Backends, ReferenceProvider
+from autograder.grading.options import GradeOptions
+from autograder.grading.session import open_grader
 from autograder.i18n import say
 from autograder.results import CheckResult, GradeReport
 from autograder.rubric import LoadedRubric
@@ -136,17 +136,16 @@ def run_self_check(
     settings: SelfCheckOptions,
     base: GradeOptions,
     *,
-    attach: Callable[[Prepared], Prepared] | None = None,
+    reference: ReferenceProvider | None = None,
+    backends: Backends | None = None,
 ) -> GradeReport:
     """Grade one notebook against ``loaded`` (already without hidden checks).
 
-    ``attach`` adds what the CLI knows how to get, e.g. the reference's measurements.
+    ``reference``: how to get the reference run (None: thresholds go undecided);
+    ``backends``: the kernel runner and evaluator (fakes in tests).
     """
     (submission,) = discover(notebook)
     options = grade_options(settings, base)
-    with tempfile.TemporaryDirectory(prefix="autograder-check-") as scratch:
-        prepared = prepare(loaded, options, Path(scratch))
-        if attach is not None:
-            prepared = attach(prepared)
-        report = grade_submission(submission, prepared)
+    with open_grader(loaded, options, reference=reference, backends=backends) as grader:
+        report = grader.grade(submission)
     return apply_quick(report) if settings.quick else report

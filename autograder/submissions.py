@@ -4,8 +4,9 @@ Accepted layouts: one notebook/script; a folder of them (one per student); a fol
 student; a Moodle or Canvas zip (also inside such a folder), whose students' own zips
 are unpacked too.  Zips are unpacked under ``unpack_dir``, never next to the input.
 
-One rule for a student with several files: notebooks before scripts, then alphabetical
-order (case-insensitive); the first is graded and the report says which and why.
+Several files of one student are one submission: every notebook runs (only when there
+is none, every script), each in its own kernel, in name order (case-insensitive); a
+rubric's ``submission_files`` pattern may narrow them.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ _IGNORED_DIRS = {"__pycache__", ".ipynb_checkpoints", ".git", ".venv", "__MACOSX
 class Submission:
     id: str
     path: Path
-    """The notebook or script that is run."""
+    """The (first) notebook or script that is run; the submission's name in reports."""
+    files: tuple[Path, ...] = ()
+    """Every file that runs, in order, when there are several; empty: ``path`` alone."""
     root: Path | None = None
     """A per-student folder copied whole into the working copy; None: the file alone."""
     note: str | None = None
@@ -50,10 +53,16 @@ class Submission:
 
     @property
     def sha256(self) -> str | None:
+        """Of the file, or of every file in order: any edit means grading again."""
+        digest = hashlib.sha256()
         try:
-            return hashlib.sha256(self.path.read_bytes()).hexdigest()
+            for path in self.files or (self.path,):
+                if self.files:
+                    digest.update(f"{path.name}\0".encode())
+                digest.update(path.read_bytes())
         except OSError:
             return None
+        return digest.hexdigest()
 
 
 def _ignored(path: Path) -> bool:
@@ -64,19 +73,15 @@ def _is_source(path: Path) -> bool:
     return path.is_file() and path.suffix.lower() in SUFFIXES and not _ignored(path)
 
 
-def _order(paths: Iterable[Path]) -> list[Path]:
-    return sorted(paths, key=lambda p: (p.suffix.lower() != ".ipynb", p.name.casefold()))
-
-
-def _choose(found: list[Path], shown: dict[Path, str] | None = None) -> tuple[Path, str | None]:
-    """The graded file among a student's files, and the note saying so."""
-    ordered = _order(found)
-    if len(ordered) == 1:
-        return ordered[0], None
-    label = shown or {}
-    names = ", ".join(label.get(p, p.name) for p in ordered)
-    first = label.get(ordered[0], ordered[0].name)
-    return ordered[0], (f"{len(ordered)} files found ({names}); graded {first}, the first notebook")
+def _choose(found: list[Path], labels: dict[Path, str]) -> tuple[Submission, str | None]:
+    """The files that run (every notebook, else every script, in name order) as a
+    submission's ``path``/``files``, and a note naming the files left out."""
+    notebooks = [p for p in found if p.suffix.lower() == ".ipynb"]
+    chosen = sorted(notebooks or found, key=lambda p: labels.get(p, p.name).casefold())
+    left = sorted(labels.get(p, p.name) for p in set(found) - set(chosen))
+    note = f"not run: {', '.join(left)} (scripts next to notebooks)" if left else None
+    files = tuple(chosen) if len(chosen) > 1 else ()
+    return Submission(id="", path=chosen[0], files=files), note
 
 
 def _sources_in(folder: Path) -> list[Path]:
@@ -135,7 +140,7 @@ def _folder_submission(
     labels = {p: p.relative_to(folder).as_posix() for p in found}
     chosen, note = _choose(found, labels)
     notes = [n for n in (note, *refused) if n]
-    return replace(base, path=chosen, note="; ".join(notes) or None)
+    return replace(base, path=chosen.path, files=chosen.files, note="; ".join(notes) or None)
 
 
 def _canvas_submissions(folder: Path) -> list[Submission]:
@@ -169,9 +174,17 @@ def _canvas_submissions(folder: Path) -> list[Submission]:
             subs.append(replace(base, problem=why))
             continue
         chosen, note = _choose(files, labels)
-        root = next((f for f in folders if f in chosen.parents), None)
+        root = next((f for f in folders if f in chosen.path.parents), None)
         notes = [n for n in (note, *refused) if n]
-        subs.append(replace(base, path=chosen, root=root, note="; ".join(notes) or None))
+        subs.append(
+            replace(
+                base,
+                path=chosen.path,
+                files=chosen.files,
+                root=root,
+                note="; ".join(notes) or None,
+            )
+        )
     return subs
 
 
@@ -256,6 +269,12 @@ def discover(target: Path, unpack_dir: Path | None = None) -> list[Submission]:
         found = _discover_folder(target, unpack_dir)
     if not found:
         raise UsageError(f"{target}: no notebooks (.ipynb) or scripts (.py) found")
+    return _unique_ids(found)
+
+
+def discover_all(targets: Iterable[Path], unpack_dir: Path | None = None) -> list[Submission]:
+    """:func:`discover` over several paths (``grade a.ipynb b.ipynb dir/``), ids unique."""
+    found = [sub for target in targets for sub in discover(target, unpack_dir)]
     return _unique_ids(found)
 
 

@@ -21,17 +21,16 @@ import time
 from pathlib import Path
 
 from autograder.datasets.base import DataOptions
-from autograder.evaluator import Evaluator, EvaluatorConfig
 from autograder.execution.limits import Limits
 from autograder.execution.runner import JobPaths, RunOptions, run_source
 from autograder.execution.sandbox import bwrap_problem
 from autograder.execution.source import load_source
-from autograder.rubric.models import Preprocessing
+from autograder.measure.evaluator import Evaluator, EvaluatorConfig
+from autograder.rubric.models import DatasetSpec
 
 CONFIG = EvaluatorConfig(
-    dataset="fashion_mnist",
+    dataset=DatasetSpec(name="fashion_mnist"),
     data=DataOptions(source="synthetic", fraction=0.05),
-    preprocessing=Preprocessing(),
 )
 
 

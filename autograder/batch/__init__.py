@@ -2,7 +2,7 @@
 
 from autograder.batch.executors import DaskExecutor, Executor, LocalExecutor
 from autograder.batch.runner import BatchOutcome, Progress, default_jobs, run_batch
-from autograder.batch.store import STORE_FILE, ResultStore, RunIdentity
+from autograder.batch.store import STORE_FILE, ResultStore
 
 __all__ = [
     "STORE_FILE",
@@ -12,7 +12,6 @@ __all__ = [
     "LocalExecutor",
     "Progress",
     "ResultStore",
-    "RunIdentity",
     "default_jobs",
     "run_batch",
 ]

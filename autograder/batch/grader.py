@@ -1,4 +1,4 @@
-"""The real grade function for a batch, and its identity in the results store.
+"""The real grade function for a batch: a picklable recipe for one process's Grader.
 
 Kept apart from :mod:`autograder.batch.runner` so that the batch machinery imports
 nothing of the grading pipeline.  Nothing here loads data until a submission is
@@ -8,49 +8,22 @@ actually graded: a re-run whose results are all in the store starts in a second.
 from __future__ import annotations
 
 import atexit
-import dataclasses
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.batch.executors import FailFn
-from autograder.batch.store import RunIdentity
-from autograder.evaluator import Evaluator, EvaluatorConfig
-from autograder.grading import GradeOptions, Prepared, grade_submission, prepare
+from autograder.grading.grader import Backends, Grader, build_grader
+from autograder.grading.options import GradeOptions, evaluator_config
+from autograder.grading.report import failed
+from autograder.measure.evaluator import EvaluatorPool
 from autograder.reference.cache import ReferenceRecord
-from autograder.results import DataInfo, GradeReport, RubricInfo, SubmissionInfo
+from autograder.reference.train import fixed_reference
+from autograder.results import GradeReport
 from autograder.rubric import LoadedRubric
 from autograder.submissions import Submission
-
-
-def data_info(rubric: LoadedRubric, options: GradeOptions) -> DataInfo:
-    return DataInfo(
-        source=options.data.source,
-        fraction=options.data.fraction,
-        dataset=rubric.rubric.dataset.label,
-    )
-
-
-def run_identity(
-    rubric: LoadedRubric,
-    options: GradeOptions,
-    version: str,
-    reference: ReferenceRecord | None = None,
-) -> RunIdentity:
-    data = data_info(rubric, options)
-    summary = reference.summary if reference is not None else None
-    return RunIdentity(
-        rubric_sha256=rubric.sha256,
-        data_source=data.source,
-        fraction=data.fraction,
-        dataset=data.dataset,
-        seed=options.seed,
-        timeout_s=options.timeout_s,
-        grader_version=version,
-        reference=f"{summary.cache_key}:{summary.weights_sha256}" if summary else None,
-    )
 
 
 def failure_fn(rubric: LoadedRubric, options: GradeOptions) -> FailFn:
@@ -60,67 +33,63 @@ def failure_fn(rubric: LoadedRubric, options: GradeOptions) -> FailFn:
     executor's failures (a hang past the deadline, a lost worker) are ``error``.
     """
 
-    def failed(sub: Submission, message: str) -> GradeReport:
-        return GradeReport(
-            submission=SubmissionInfo(id=sub.id, path=str(sub.path), sha256=sub.sha256),
-            rubric=RubricInfo(id=rubric.rubric.id, sha256=rubric.sha256),
-            data=data_info(rubric, options),
-            status="invalid" if sub.problem is not None else "error",
-            message=message,
-            score=0.0,
-            max_score=rubric.rubric.max_points,
-        )
+    def fail(sub: Submission, message: str) -> GradeReport:
+        if sub.problem is not None:
+            return failed(rubric, options, sub, "invalid", message)
+        return failed(rubric, options, sub, "error", message)
 
-    return failed
+    return fail
 
 
-_prepared: dict[str, Prepared] = {}
+_graders: dict[str, Grader] = {}
 _lock = threading.Lock()
-
-
-def _remove_later(folder: Path) -> None:
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
 
 
 @dataclass(frozen=True)
 class WorkerGrade:
     """A picklable grade function (local threads and Dask workers alike).
 
-    The first call in a process loads the grader's data and writes a fresh copy for
-    the kernels into a temporary folder (removed at exit), and sets up the process's
-    one evaluator (models are loaded there, never in the grader); later calls reuse
-    them.
-    ``reference`` travels with the task, so every worker sets relative thresholds
-    from the same reference run.
+    The first call in a process builds that process's Grader: the kernels' data copy
+    in a temporary folder (removed at exit) and a pool of ``evaluators`` evaluator
+    processes (models are loaded there, never in the grader).  ``reference`` travels
+    with the task, so every worker sets relative thresholds from the same run.
     """
 
     rubric: LoadedRubric
     options: GradeOptions
     reference: ReferenceRecord | None = None
+    evaluators: int = 1
+    log: Path | None = None
+    """TensorFlow's native start-up chatter goes here (see build_grader)."""
+    backends: Backends = field(default_factory=Backends)
 
-    def prepared(self) -> Prepared:
+    def grader(self) -> Grader:
         ref = self.reference.summary.cache_key if self.reference else ""
-        key = f"{self.rubric.sha256}:{self.options.model_dump_json()}:{ref}"
+        key = f"{self.rubric.sha256}:{self.options.model_dump_json()}:{ref}:{self.evaluators}"
+        key += f":{id(self.backends.measurer)}:{id(self.backends.runner)}"
         with _lock:
-            if key not in _prepared:
-                cache = Path(tempfile.mkdtemp(prefix="autograder-data-"))
-                _remove_later(cache)
-                dataset = self.rubric.rubric.dataset
-                evaluator = Evaluator(
-                    EvaluatorConfig(
-                        dataset=dataset.name,
-                        data=self.options.data,
-                        preprocessing=dataset.preprocessing,
-                    ),
-                    self.options.limits,
+            if key not in _graders:
+                data = Path(tempfile.mkdtemp(prefix="autograder-data-"))
+                atexit.register(shutil.rmtree, data, ignore_errors=True)
+                measurer = self.backends.measurer
+                if measurer is None:
+                    pool = EvaluatorPool(
+                        evaluator_config(self.rubric, self.options),
+                        self.options.limits,
+                        size=self.evaluators,
+                    )
+                    atexit.register(pool.close)
+                    measurer = pool
+                _graders[key] = build_grader(
+                    self.rubric,
+                    self.options,
+                    measurer=measurer,
+                    runner=self.backends.runner,
+                    data_dir=data,
+                    reference=fixed_reference(self.reference),
+                    log=self.log,
                 )
-                atexit.register(evaluator.close)
-                _prepared[key] = dataclasses.replace(
-                    prepare(self.rubric, self.options, cache),
-                    reference=self.reference,
-                    evaluator=evaluator,
-                )
-            return _prepared[key]
+            return _graders[key]
 
     def __call__(self, sub: Submission) -> GradeReport:
-        return grade_submission(sub, self.prepared())
+        return self.grader().grade(sub)

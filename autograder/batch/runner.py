@@ -8,12 +8,15 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from autograder.batch.executors import Executor, FailFn, GradeFn
-from autograder.batch.store import ResultStore, RunIdentity
+from autograder.batch.store import ResultStore
 from autograder.results import GradeReport
 from autograder.submissions import Submission
+
+if TYPE_CHECKING:  # the batch machinery imports nothing of the grading pipeline
+    from autograder.grading.options import RunIdentity
 
 # A Keras kernel with a small model and its data needs roughly this much memory.
 _BYTES_PER_KERNEL = 1536 * 1024**2

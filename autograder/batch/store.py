@@ -1,8 +1,9 @@
 """The resumable results store: one SQLite file (WAL), one row per graded submission.
 
 A row is keyed by everything that can change a result: the submission's id and file
-hash, the rubric hash, the data source/fraction/dataset, the seed, the timeout, the
-grader version and the reference run (relative thresholds depend on it).  Each
+hash, the rubric hash, every grading option (data, seed, timeout, sandbox and memory
+limits...), the grader version and the reference run (relative thresholds depend on
+it).  Each
 result is committed on its own as soon as it arrives, so a batch killed at any
 moment (even ``kill -9``) keeps every finished result, and re-running grades only
 what is missing.  A key is a primary key: re-grading replaces, never
@@ -11,14 +12,12 @@ duplicates.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sqlite3
 import time
 from pathlib import Path
 from types import TracebackType
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from autograder.errors import StoreError
 from autograder.results import GradeReport
@@ -33,27 +32,6 @@ CREATE TABLE IF NOT EXISTS results (
     graded_at REAL NOT NULL
 )
 """
-
-
-class RunIdentity(BaseModel):
-    """What a batch shares that changes results; part of every store key."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    rubric_sha256: str = Field(description="SHA-256 of the rubric file.")
-    data_source: str = Field(description="real or synthetic.")
-    fraction: float = Field(description="Fraction of each split.")
-    dataset: str = Field(description="Dataset name.")
-    seed: int = Field(description="Seed for the kernels.")
-    timeout_s: float | None = Field(description="Per-submission time limit, None: rubric's.")
-    grader_version: str = Field(description="autograder version.")
-    reference: str | None = Field(
-        default=None, description="The reference run thresholds were set from (cache key, weights)."
-    )
-
-    def key(self, submission_id: str, sha256: str | None) -> str:
-        parts = {**self.model_dump(), "submission_id": submission_id, "sha256": sha256}
-        return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
 class ResultStore:

@@ -46,8 +46,3 @@ def weighted(check: Any, parts: list[tuple[float, float]]) -> tuple[CheckStatus,
     if earned == 0:
         return "fail", 0.0
     return "partial", round(check.points * earned / total, 4)
-
-
-def thousands(value: float) -> str:
-    """Counts as people read them: 101,770."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"

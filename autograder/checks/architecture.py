@@ -23,7 +23,7 @@ from autograder.checks import ACTIVATION_LAYERS, no_model
 from autograder.checks.base import CheckContext, result
 from autograder.checks.compile import effective_compile
 from autograder.i18n import Said, say
-from autograder.measurements import LayerInfo
+from autograder.measure.facts import LayerInfo
 from autograder.results import CheckResult
 from autograder.rubric.models import ArchitectureCheck, LayerSpec
 

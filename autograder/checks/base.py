@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from autograder.artifacts import Artifacts, RecordedCall
-from autograder.claims import Claim
 from autograder.execution.source import SourceCell
-from autograder.i18n import Said, say
-from autograder.measurements import ModelMeasurements
+from autograder.i18n import Said, say, text
+from autograder.measure.facts import ModelMeasurements
 from autograder.results import (
     CheckResult,
     CheckStatus,
@@ -19,6 +18,9 @@ from autograder.results import (
     ReferenceSummary,
 )
 from autograder.rubric.models import Range, Rubric
+
+if TYPE_CHECKING:  # checks.claims imports this module: the type only, no cycle
+    from autograder.checks.claims import Claim
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ class Problem(NamedTuple):
 def result(
     check: Any,
     status: CheckStatus,
-    message: str,
+    message: str | Said,
     *,
     expected: Any = None,
     measured: Any = None,
@@ -76,8 +78,12 @@ def result(
 ) -> CheckResult:
     """Build a CheckResult; points default to all on pass and none otherwise.
 
-    ``said`` is the catalog form of ``message`` (autograder/i18n), for translated reports.
+    ``message`` is a catalog entry (:func:`autograder.i18n.say`); its English text is
+    rendered from en.py, so no sentence is written twice.  A plain string with ``said``
+    is the older form, kept while check families move over.
     """
+    if isinstance(message, Said):
+        said, message = message, text(message.id, "en", **message.args)
     if points is None:
         points = check.points if status == "pass" else 0.0
     return CheckResult(

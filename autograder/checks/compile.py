@@ -13,11 +13,12 @@ from typing import Any
 
 from autograder.checks import ACTIVATION_LAYERS, no_model, share
 from autograder.checks.base import CheckContext, Problem, result
-from autograder.evaluation import PROBABILITY_ACTIVATIONS, canonical_loss, snake_case
 from autograder.i18n import Said, say
-from autograder.measurements import CompileInfo, LayerInfo
+from autograder.measure.facts import CompileInfo, LayerInfo
+from autograder.measure.keras_model import PROBABILITY_ACTIVATIONS, canonical_loss
 from autograder.results import CheckResult
 from autograder.rubric.models import CompileCheck
+from autograder.text import snake_case
 
 _METRIC_ALIASES = {"acc": "accuracy", "sparse_categorical_accuracy": "accuracy"}
 _FIELDS = {"optimizer", "learning_rate", "loss", "from_logits", "metrics"}
@@ -76,6 +77,9 @@ def canonical_metric(name: str) -> str:
     return _METRIC_ALIASES.get(snake, canonical_loss(snake))
 
 
+_RECOMPILED = "recompiled after training: the saved optimizer never took a step"
+
+
 def check_compile(check: CompileCheck, ctx: CheckContext) -> CheckResult:
     if ctx.model is None:
         return no_model(check, ctx)
@@ -90,6 +94,9 @@ def check_compile(check: CompileCheck, ctx: CheckContext) -> CheckResult:
             said=say("compile.never"),
         )
     problems = _problems(check, info, output_activation(ctx.model.layers))
+    if check.optimizer is not None and ctx.model.optimizer_iterations == 0 and ctx.fits():
+        # The file's optimizer never stepped: these are not the settings it trained with.
+        problems.insert(0, Problem("optimizer", info.optimizer, check.optimizer, _RECOMPILED))
     failed = [p.text for p in problems]
     total = len(expected)
     status, points = share(check, failed, total)

@@ -1,8 +1,11 @@
 """The experiments check: configurations that some trained model of the notebook shows.
 
-It reads the experiments table (every fitted model, measured by the grader; see
-:mod:`autograder.experiments`).  Each requirement earns its weight when a model
-matches all its fields; a sweep (``each_width``) earns the share of widths found.
+Lab-style exercises ask for sweeps (widths, depths, learning rates...) and each
+configuration is a separate model.  The kernel exports every fitted model and the
+grader's measure stage measures each one in the evaluator, like the graded model;
+:func:`experiment_row` summarises one as an :class:`~autograder.results.ExperimentRow`
+(the experiments table).  Each requirement earns its weight when a model matches all
+its fields; a sweep (``each_width``) earns the share of widths found.
 """
 
 from __future__ import annotations
@@ -10,34 +13,107 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from autograder.artifacts import ExportedModel, RecordedCall
 from autograder.checks import weighted
+from autograder.checks.architecture import normalise, short_form
 from autograder.checks.base import CheckContext, matches, result
 from autograder.checks.parameters import expected_text
 from autograder.checks.thresholds import resolve
+from autograder.checks.training import fit_summary, trained_rows
+from autograder.i18n import say
+from autograder.measure import Holdout
+from autograder.measure.facts import ModelMeasurements
 from autograder.results import CheckResult, ExperimentRow
 from autograder.rubric.models import ExperimentsCheck, ExperimentSpec
+
+_WEIGHTED = ("Dense", "Conv1D", "Conv2D", "Conv3D", "SeparableConv2D", "DepthwiseConv2D")
+
+
+def holdout_of(fit: RecordedCall) -> Holdout | None:
+    """What the fit call's ``validation_split`` held out, when the kernel recorded it."""
+    split = fit.args.get("validation_split")
+    # The rows fit trained on: a --fraction cuts the notebook's full x to the grader's split.
+    rows = trained_rows(fit)
+    if not isinstance(split, (int, float)) or not 0 < split < 1 or rows is None or rows < 0:
+        return None
+    return Holdout(rows=rows, split=float(split))
+
+
+def experiment_row(
+    model: ExportedModel, fits: list[RecordedCall], measured: ModelMeasurements | str
+) -> ExperimentRow:
+    """One row of the experiments table; ``measured`` is the measurement or why it failed."""
+    summary = fit_summary(fits)
+    durations = [f.duration_s for f in fits if f.duration_s is not None]
+    base = ExperimentRow(
+        model=model.key,
+        variables=model.variables,
+        architecture="unknown",
+        epochs=summary["epochs"],
+        batch_size=summary["batch_size"],
+        training_s=sum(durations) if durations else None,
+    )
+    if isinstance(measured, str):
+        return base.model_copy(update={"error": measured})
+    return base.model_copy(update=_measured(measured, summary["validation"]))
+
+
+def _measured(measured: ModelMeasurements, validation: str) -> dict[str, object]:
+    logits = bool(measured.compile is not None and measured.compile.from_logits)
+    layers = normalise(measured.layers, [], logits).layers
+    # Hidden: every layer with weights and an activation, except the output layer.
+    hidden = [layer for layer in layers if layer.type in _WEIGHTED][:-1]
+    val: float | None
+    source: str | None
+    if validation == "split" and measured.val_accuracy is not None:
+        val, source = measured.val_accuracy, "split"
+    elif validation == "data":
+        # The grader cannot see what was passed as validation_data; the exercises
+        # validate on the test set, which it does measure.
+        val, source = measured.test_accuracy, "test"
+    else:
+        val, source = None, None
+    return {
+        "architecture": short_form(layers),
+        "layer_types": [layer.type for layer in layers],
+        "hidden_units": [layer.units for layer in hidden if layer.type == "Dense" and layer.units],
+        "hidden_activations": [layer.activation or "linear" for layer in hidden],
+        "l2": any(info.l2 for info in measured.layers),
+        "trainable_params": measured.trainable_params,
+        "optimizer": measured.compile.optimizer if measured.compile else None,
+        "learning_rate": measured.compile.learning_rate if measured.compile else None,
+        "train_accuracy": measured.train_accuracy,
+        "val_accuracy": val,
+        "val_source": source,
+        "test_accuracy": measured.test_accuracy,
+        "gap": measured.overfitting_gap,
+        "error": measured.error,
+    }
 
 
 def check_experiments(check: ExperimentsCheck, ctx: CheckContext) -> CheckResult:
     rows = ctx.experiments
     expected = [spec.model_dump(exclude_none=True, exclude={"weight"}) for spec in check.require]
     if not rows:
-        return result(
-            check, "fail", "no trained model was captured, so no experiment", expected=expected
-        )
+        return result(check, "fail", say("experiments.none"), expected=expected)
     reference = ctx.reference.test_accuracy if ctx.reference is not None else None
     outcomes = [_requirement(spec, rows, reference) for spec in check.require]
     shares = [(spec.weight, o["met"]) for spec, o in zip(check.require, outcomes, strict=True)]
     status, points = weighted(check, shares)
     found = sum(1 for o in outcomes if o["met"] == 1)
-    message = f"{found} of {len(outcomes)} required experiments found in {_models(len(rows))}"
+    # What the nearest model lacks is the student's best hint; those reasons are still
+    # English phrases built from the spec (a catalog entry per phrase is future work).
     missing = [f"{o['id']} ({o['missing'][0]})" for o in outcomes if o["met"] < 1]
-    if missing:
-        message += "; missing: " + ", ".join(missing)
+    args = {"found": found, "total": len(outcomes), "models": len(rows)}
+    said = (
+        say("experiments.missing", **args, missing="; ".join(missing))
+        if missing
+        else say("experiments.found", **args)
+    )
     return result(
         check,
         status,
-        message,
+        said,
         expected=expected,
         measured={o["id"]: o["models"] for o in outcomes},
         points=points,
@@ -135,7 +211,3 @@ def _closest(spec: ExperimentSpec, rows: list[ExperimentRow], floor: float | Non
 
 def _bare(name: str | None) -> str:
     return (name or "").lower().replace("_", "")
-
-
-def _models(count: int) -> str:
-    return f"{count} trained model" if count == 1 else f"{count} trained models"

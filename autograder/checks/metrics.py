@@ -2,16 +2,59 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from autograder.checks import no_model
 from autograder.checks.base import CheckContext, result
 from autograder.checks.thresholds import Threshold, resolve
+from autograder.datasets.registry import get_info
 from autograder.i18n import Said, say
 from autograder.results import CheckResult, CheckStatus
-from autograder.rubric.models import AccuracyCheck, OverfittingGapCheck
+from autograder.rubric.models import AccuracyCheck, OverfittingGapCheck, Rubric
 
 _NO_REFERENCE = "the reference solution has no measurement to derive the threshold from"
+
+LEARNED_MARGIN = 0.10
+"""A model must beat chance (1/classes) by at least this much test accuracy..."""
+LEARNED_SHARE = 0.5
+"""...and cover this share of the way from chance to the accuracy check's minimum."""
+
+
+@dataclass(frozen=True)
+class LearningFloor:
+    """The test accuracy below which a model has not learned, so its gap earns nothing.
+
+    An untrained or chance-level model has train and test accuracy equal (both near
+    1/classes): a gap of 0.000 that says nothing about generalisation.
+    """
+
+    chance: float
+    """1 / number of classes."""
+    bar: float | None
+    """The minimum of the rubric's test-accuracy check, resolved; None when there is none."""
+
+    @property
+    def value(self) -> float:
+        above = LEARNED_MARGIN
+        if self.bar is not None:
+            above = max(above, LEARNED_SHARE * (self.bar - self.chance))
+        return round(min(self.chance + above, 1.0), 6)
+
+
+def learning_floor(rubric: Rubric, reference_test_accuracy: float | None) -> LearningFloor:
+    """The floor for ``rubric``: chance from its dataset, bar from its first test-accuracy min."""
+    spec = rubric.dataset
+    classes = (
+        spec.declared.classes if spec.declared is not None else get_info(spec.name).num_classes
+    )
+    bar = None
+    for check in rubric.checks:
+        if isinstance(check, AccuracyCheck) and check.split == "test" and check.min is not None:
+            low = resolve(check.min, reference_test_accuracy)
+            bar = low.value if low is not None else None
+            break
+    return LearningFloor(chance=1 / classes, bar=bar)
 
 
 def check_accuracy(check: AccuracyCheck, ctx: CheckContext) -> CheckResult:
@@ -85,8 +128,17 @@ def check_overfitting_gap(check: OverfittingGapCheck, ctx: CheckContext) -> Chec
     measured = {"gap": gap, "train_accuracy": train, "test_accuracy": test}
     accuracies = f"(train {train:.3f}, test {test:.3f})"
     numbers = {"gap": gap, "train": train, "test": test}
+    floor = learning_floor(ctx.rubric, ctx.reference.test_accuracy if ctx.reference else None)
     status: CheckStatus
-    if high is None or high.value is None:
+    if test < floor.value:
+        status = "fail"
+        message = (
+            f"no credit for gap {gap:.3f}: test accuracy {test:.3f} < {floor.value:.3f} "
+            f"({_floor_rule(floor)}), the model has not learned"
+        )
+        said = say("gap.not_learned", floor=floor.value, chance=floor.chance, **numbers)
+        measured["learning_floor"] = floor.value
+    elif high is None or high.value is None:
         status, message = "pass", f"gap {gap:.3f} {accuracies}; no limit set"
         said = say("gap.no_limit", **numbers)
     elif gap > high.value:
@@ -96,6 +148,12 @@ def check_overfitting_gap(check: OverfittingGapCheck, ctx: CheckContext) -> Chec
         status, message = "pass", f"gap {gap:.3f} ≤ {high.label()} {accuracies}"
         said = say("gap.pass", bound=high.value, **numbers)
     return result(check, status, message, expected=expected, measured=measured, said=said)
+
+
+def _floor_rule(floor: LearningFloor) -> str:
+    if floor.bar is None or LEARNED_SHARE * (floor.bar - floor.chance) <= LEARNED_MARGIN:
+        return f"chance {floor.chance:.3f} + {LEARNED_MARGIN:g}"
+    return f"{LEARNED_SHARE:g} of the way from chance {floor.chance:.3f} to the bar {floor.bar:.3f}"
 
 
 def _expected(base: dict[str, Any], *, low: Threshold | None, high: Threshold | None) -> Any:

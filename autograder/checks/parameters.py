@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from autograder.checks import no_model, thousands
+from autograder.checks import no_model
 from autograder.checks.base import CheckContext, Problem, describe, matches, result
 from autograder.i18n import say
 from autograder.results import CheckResult
 from autograder.rubric.models import ParametersCheck, Range
+from autograder.text import thousands
 
 
 def check_parameters(check: ParametersCheck, ctx: CheckContext) -> CheckResult:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from autograder.checks.answers import check_answers
 from autograder.checks.architecture import check_architecture
@@ -18,29 +19,56 @@ from autograder.checks.training import check_training
 from autograder.i18n import say
 from autograder.results import CheckResult
 from autograder.rubric.models import Rubric
+from autograder.text import one_line
 
 CheckFn = Callable[[Any, CheckContext], CheckResult]
+Need = Literal["experiments", "cells", "claims"]
+"""Inputs that cost something to gather, filled in the context only when a check needs them.
 
-CHECKS: dict[str, CheckFn] = {
-    "architecture": check_architecture,
-    "parameters": check_parameters,
-    "compile": check_compile,
-    "training": check_training,
-    "accuracy": check_accuracy,
-    "overfitting_gap": check_overfitting_gap,
-    "claims": check_claims,
-    "experiments": check_experiments,
-    "answers": check_answers,
-    "claimed_table": check_claimed_table,
+experiments: every trained model, measured; cells: the submission's cells as written;
+claims: the accuracies written in the submitted file.  The graded model is always
+measured, so it is not a need.
+"""
+
+
+@dataclass(frozen=True)
+class Registered:
+    """A check kind: its function and the context inputs it reads."""
+
+    fn: CheckFn
+    needs: frozenset[Need] = frozenset()
+
+
+CHECKS: dict[str, Registered] = {
+    "architecture": Registered(check_architecture),
+    "parameters": Registered(check_parameters),
+    "compile": Registered(check_compile),
+    "training": Registered(check_training),
+    "accuracy": Registered(check_accuracy),
+    "overfitting_gap": Registered(check_overfitting_gap),
+    "claims": Registered(check_claims, frozenset({"claims"})),
+    "experiments": Registered(check_experiments, frozenset({"experiments"})),
+    "answers": Registered(check_answers, frozenset({"cells"})),
+    "claimed_table": Registered(check_claimed_table, frozenset({"experiments", "cells"})),
 }
+
+
+def needs_of(rubric: Rubric) -> frozenset[Need]:
+    """Every input the rubric's checks read: what the pipeline has to gather."""
+    needed: set[Need] = set()
+    for check in rubric.checks:
+        registered = CHECKS.get(check.kind)
+        if registered is not None:
+            needed |= registered.needs
+    return frozenset(needed)
 
 
 def run_checks(rubric: Rubric, ctx: CheckContext) -> list[CheckResult]:
     """Run the rubric's checks in order; a failing check never loses the others."""
     results = []
     for check in rubric.checks:
-        fn = CHECKS.get(check.kind)
-        if fn is None:
+        registered = CHECKS.get(check.kind)
+        if registered is None:
             results.append(
                 result(
                     check,
@@ -51,9 +79,9 @@ def run_checks(rubric: Rubric, ctx: CheckContext) -> list[CheckResult]:
             )
             continue
         try:
-            results.append(fn(check, ctx))
-        except Exception as exc:  # noqa: BLE001  # a grader bug in one check becomes that check's result
-            error = _one_line(exc)
+            results.append(registered.fn(check, ctx))
+        except Exception as exc:  # noqa: BLE001  # a grader bug in one check becomes its result
+            error = one_line(exc)
             results.append(
                 result(
                     check,
@@ -63,8 +91,3 @@ def run_checks(rubric: Rubric, ctx: CheckContext) -> list[CheckResult]:
                 )
             )
     return results
-
-
-def _one_line(exc: Exception) -> str:
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__

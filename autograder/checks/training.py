@@ -2,7 +2,9 @@
 
 Epochs are the epochs actually run over every fit of the graded model (a student
 may call fit twice, or stop early); batch size and validation come from the last
-fit, the one that produced the final weights.
+fit, the one that produced the final weights.  A tf.data pipeline, a generator or a
+keras Sequence sets its own batch size; the kernel reads it from the pipeline.  Under
+``--fraction`` the kernel trains a share of each epoch; the result says how much.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from autograder.artifacts import RecordedCall
 from autograder.checks import no_model, share
 from autograder.checks.base import CheckContext, Problem, describe, matches, result
 from autograder.checks.parameters import expected_text, neutral_text
-from autograder.i18n import say
+from autograder.i18n import Said, say
+from autograder.integrity import training_split_epochs
 from autograder.results import CheckResult
 from autograder.rubric.models import TrainingCheck
 
@@ -35,10 +38,43 @@ def fit_summary(fits: list[RecordedCall]) -> dict[str, Any]:
     return {
         "epochs": sum(_epochs(call) for call in fits),
         "batch_size": _batch_size(last),
+        "samples_per_epoch": _samples_per_epoch(last, split),
         "validation": validation,
         "validation_split": split,
         "fit_calls": len(fits),
     }
+
+
+def shortened(fits: list[RecordedCall]) -> list[dict[str, Any]]:
+    """What ``--fraction``/``--quick`` cut from the fits: ``{"what", "from", "to"}`` each."""
+    found = []
+    for call in fits:
+        items = call.args.get("shortened")
+        for item in items if isinstance(items, list) else []:
+            if (
+                isinstance(item, dict)
+                and isinstance(item.get("from"), int)
+                and isinstance(item.get("to"), int)
+            ):
+                found.append(
+                    {"what": str(item.get("what")), "from": item["from"], "to": item["to"]}
+                )
+    return found
+
+
+def trained_rows(fit: RecordedCall) -> int | None:
+    """Rows of the array ``x`` that fit actually trained on (after ``--fraction``), if known."""
+    data = fit.args.get("x")
+    shape = data.get("shape") if isinstance(data, dict) else None
+    if not isinstance(shape, list) or not shape or not isinstance(shape[0], int):
+        return None
+    rows: int = shape[0]
+    cuts = fit.args.get("shortened")
+    for cut in cuts if isinstance(cuts, list) else []:
+        if isinstance(cut, dict) and cut.get("what") == "samples" and cut.get("from") == rows:
+            kept = cut.get("to")
+            return kept if isinstance(kept, int) else None
+    return rows
 
 
 def check_training(check: TrainingCheck, ctx: CheckContext) -> CheckResult:
@@ -61,20 +97,56 @@ def check_training(check: TrainingCheck, ctx: CheckContext) -> CheckResult:
             said=say("training.no_fit"),
         )
     measured = fit_summary(fits)
+    # Counted on the training split and capped by the file's optimizer step count.
+    measured["epochs"] = training_split_epochs(
+        fits, measured["epochs"], ctx.model.optimizer_iterations
+    )
     problems = _problems(check, measured)
     failed = [p.text for p in problems]
     status, points = share(check, failed, len(expected))
     message = "; ".join(failed) if failed else _summary(measured)
     if status == "partial":
         message += f" ({len(expected) - len(failed)} of {len(expected)} settings match)"
-    said = (
-        problems[0].said("training.mismatch")
-        if problems
-        else say("training.pass", summary=_summary(measured))
-    )
+    cut = shortened(fits[-1:])
+    said = problems[0].said("training.mismatch") if problems else _pass_said(measured, cut)
+    if cut:
+        message += "; graded on a shortened run: " + ", ".join(_cut_text(c) for c in cut)
     return result(
-        check, status, message, expected=expected, measured=measured, points=points, said=said
+        check,
+        status,
+        message,
+        expected=expected,
+        measured=measured,
+        points=points,
+        said=said,
+        details={"shortened": cut} if cut else None,
     )
+
+
+def _pass_said(measured: dict[str, Any], cut: list[dict[str, Any]]) -> Said:
+    summary = _summary(measured)
+    work = next((c for c in cut if c["what"] in ("samples", "steps")), None)
+    if work is None:
+        return say("training.pass", summary=summary)
+    return say(
+        f"training.pass_shortened.{work['what']}",
+        summary=summary,
+        **{"from": work["from"], "to": work["to"]},
+    )
+
+
+_CUT_UNITS = {
+    "samples": "samples per epoch",
+    "steps": "steps per epoch",
+    "validation_samples": "validation samples",
+    "validation_steps": "validation steps",
+    "epochs": "epochs",
+}
+
+
+def _cut_text(cut: dict[str, Any]) -> str:
+    unit = _CUT_UNITS.get(cut["what"], cut["what"])
+    return f"{cut['to']:,} of {cut['from']:,} {unit}"
 
 
 def _epochs(call: RecordedCall) -> int:
@@ -90,8 +162,26 @@ def _batch_size(args: dict[str, Any]) -> int | None:
         return size
     data = args.get("x")
     if isinstance(data, dict) and "shape" not in data:
-        return None  # a tf.data.Dataset or generator: it batches itself
+        # A tf.data.Dataset or generator batches itself: the size the kernel read
+        # from it, else unknown.
+        facts = args.get("dataset")
+        batch = facts.get("batch_size") if isinstance(facts, dict) else None
+        return batch if isinstance(batch, int) and batch > 0 else None
     return KERAS_DEFAULT_BATCH_SIZE
+
+
+def _samples_per_epoch(args: dict[str, Any], split: float) -> int | None:
+    """Examples one epoch of the last fit goes through, as the notebook wrote it."""
+    data, steps = args.get("x"), args.get("steps_per_epoch")
+    facts = args.get("dataset") if isinstance(args.get("dataset"), dict) else {}
+    batch = _batch_size(args)
+    if isinstance(steps, int) and isinstance(batch, int):
+        return steps * batch
+    if isinstance(data, dict) and isinstance(data.get("shape"), list) and data["shape"]:
+        rows = data["shape"][0]
+        return math.floor(rows * (1.0 - split)) if isinstance(rows, int) else None
+    samples = facts.get("samples") if isinstance(facts, dict) else None
+    return samples if isinstance(samples, int) else None
 
 
 def _problems(check: TrainingCheck, measured: dict[str, Any]) -> list[Problem]:

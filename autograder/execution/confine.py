@@ -29,7 +29,11 @@ def confine(config: dict[str, object]) -> None:
         with open(str(procs), "w", encoding="ascii") as fh:
             fh.write(str(os.getpid()))
     limits: dict[str, int] = dict(config.get("rlimits", {}))  # type: ignore[call-overload]
-    for name, value in limits.items():
+    for name, wanted in limits.items():
+        # Never above the limit we were started under: raising it needs privileges a
+        # container may lack, and a tighter outer cap (a test's) should simply hold.
+        _, hard = resource.getrlimit(_RLIMITS[name])
+        value = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
         resource.setrlimit(_RLIMITS[name], (value, value))
     # Past RLIMIT_FSIZE a write fails with EFBIG instead of killing the kernel with
     # SIGXFSZ; an ignored disposition survives exec.

@@ -23,11 +23,15 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import zmq
+import zmq.asyncio
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
+from autograder.artifacts import MODEL_CAP, ArtifactSink
+from autograder.datasets.serving import provider_settings
 from autograder.environments import (
     MODULE_QUERY,
     Environment,
@@ -39,13 +43,18 @@ from autograder.execution.limits import Limits
 from autograder.execution.outputs import CappedLog
 from autograder.execution.sandbox import Mounts, Sandbox, open_sandbox
 from autograder.execution.source import SubmissionSource, strip_filtered_lines
-from autograder.kernel import bootstrap
-from autograder.results import CellError, ExecutionSummary, Protection, SkippedCell
+from autograder.integrity import flag, refused
+from autograder.kernel import bootstrap, probe, provider
+from autograder.results import CellError, ExecutionSummary, IntegrityFlag, Protection, SkippedCell
 
 KERNEL_NAME = "autograder-python"
 _INTERRUPT_GRACE_S = 5.0
 _PROBE_TIMEOUT_S = 180.0
 _STARTUP_TIMEOUT_S = 120.0
+_CHECKPOINT_TIMEOUT_S = 120.0
+# zmq drops (and disconnects) any single message over this size, before the grader
+# holds it: a kernel cannot make the grader buffer more than one model's payload.
+_MAX_MESSAGE_BYTES = MODEL_CAP * 4 // 3 + (1 << 20)
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,10 @@ class RunOptions:
     """Intra-op threads for TensorFlow in the kernel; 0 lets TensorFlow decide."""
     epoch_cap: int | None = None
     """At most this many epochs per fit call (``check --quick``); None: as written."""
+    train_fraction: float = 1.0
+    """Share of each fit's samples (arrays) or steps (datasets) trained; data stays whole."""
+    provider: Mapping[str, Any] = field(default_factory=dict)
+    """Extra settings for the kernel's dataset provider: dataset facts, rendered messages."""
     limits: Limits = field(default_factory=Limits)
     """Sandbox, memory, process, disk and output limits."""
     environment: Environment = field(default_factory=default_environment)
@@ -80,6 +93,7 @@ class JobPaths:
 
     @property
     def artifacts(self) -> Path:
+        """Written by the grader alone (:class:`ArtifactSink`); never mounted in the sandbox."""
         return self.root / "artifacts"
 
     @property
@@ -107,6 +121,8 @@ class ExecutionRecord:
     log_path: Path
     outputs: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     """Outputs of each executed cell (by cell index), as the kernel produced them."""
+    integrity: list[IntegrityFlag] = field(default_factory=list)
+    """Tampering the runner saw on its channel, and payloads it refused."""
 
 
 # The grader's environment may hold tokens and paths to grading material; the kernel
@@ -205,19 +221,75 @@ async def _silent(
             return content
 
 
-def _bootstrap_code(options: RunOptions, job: JobPaths) -> str:
+async def _request(
+    client: NotebookClient, code: str, timeout: float, sink: ArtifactSink
+) -> dict[str, Any]:
+    """Run grader code silently and hand the artifacts it publishes to ``sink``.
+
+    Only iopub messages whose parent is this request count: a student cell cannot
+    inject into it.  Returns the execute reply's content once the kernel is idle.
+    """
+    kc: Any = client.kc
+    km: Any = client.km
+    msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+    deadline = time.monotonic() + timeout
+    reply: dict[str, Any] | None = None
+    idle = False
+    while reply is None or not idle:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        if not await km.is_alive():
+            raise DeadKernelError("kernel died")
+        with contextlib.suppress(Exception):  # queue.Empty: poll both channels again
+            msg = await kc.get_iopub_msg(timeout=min(remaining, 0.2))
+            if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                content = msg.get("content", {})
+                if msg.get("msg_type") == "display_data":
+                    data = content.get("data") or {}
+                    if probe.MIME in data:
+                        sink.accept(data[probe.MIME])
+                elif msg.get("msg_type") == "status":
+                    idle = content.get("execution_state") == "idle"
+            continue
+        if reply is None:
+            with contextlib.suppress(Exception):  # queue.Empty
+                msg = await kc.get_shell_msg(timeout=0.01)
+                if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                    reply = dict(msg.get("content", {}))
+    return reply
+
+
+def _strip_forged(outputs: list[Any]) -> int:
+    """Remove outputs carrying the private MIME type; returns how many there were."""
+    forged = [o for o in outputs if isinstance(o.get("data"), dict) and probe.MIME in o["data"]]
+    if forged:
+        outputs[:] = [o for o in outputs if all(o is not f for f in forged)]
+    return len(forged)
+
+
+def _bootstrap_code(options: RunOptions) -> str:
     config = {
-        "artifacts_dir": str(job.artifacts),
+        "model_cap": MODEL_CAP,
         "seed": options.seed,
         "datasets": {name: str(path) for name, path in options.datasets.items()},
         "epoch_cap": options.epoch_cap,
+        "train_fraction": options.train_fraction,
+        # English catalog sentences unless the caller rendered the student's language.
+        **provider_settings(options.datasets, "en"),
+        **options.provider,
     }
     source = Path(bootstrap.__file__).read_text(encoding="utf-8")
+    exporter = Path(probe.__file__).read_text(encoding="utf-8")
+    data = Path(provider.__file__).read_text(encoding="utf-8")
     # A private namespace: nothing of ours lands in the student's globals.
     return (
         f"exec(compile({source!r}, '<autograder-bootstrap>', 'exec'), "
         f"__autograder_ns := {{'__name__': '_autograder_bootstrap'}}); "
+        f"exec(compile({exporter!r}, '<autograder-probe>', 'exec'), __autograder_ns); "
+        f"exec(compile({data!r}, '<autograder-provider>', 'exec'), __autograder_ns); "
         f"__autograder_ns['install']({config!r}); "
+        f"__autograder_ns['install_provider']({config!r}); "
         f"import sys as __s; __s.modules['_autograder_state'].install_ns = __autograder_ns; "
         f"del __autograder_ns, __s"
     )
@@ -229,6 +301,11 @@ def _probe_code(options: RunOptions) -> str:
         f"__s.modules['_autograder_state'].install_ns['probe']({options.model_variable!r}); "
         "del __s"
     )
+
+
+_CHECKPOINT_CODE = (
+    "import sys as __s; __s.modules['_autograder_state'].install_ns['checkpoint'](); del __s"
+)
 
 
 def _cell_errors(index: int, excerpt: str, outputs: list[dict[str, Any]]) -> list[CellError]:
@@ -258,17 +335,19 @@ class _Run:
         self.timed_out = False
         self.kernel_died = False
         self.message: str | None = None
+        self.integrity: list[IntegrityFlag] = []
+        self.sink = ArtifactSink(job.artifacts)
         self.deadline = time.monotonic() + options.total_timeout_s
         self.sandbox = open_sandbox(
             options.limits,
             Mounts(
-                writable=[job.work, job.artifacts, job.ipc],
+                writable=[job.work, job.ipc],
                 readonly=sorted(set(options.datasets.values()))
                 + ([options.environment.site] if options.environment.site else []),
                 workdir=job.work,
             ),
         )
-        self.guard = Guard(options.limits, [job.work, job.artifacts])
+        self.guard = Guard(options.limits, [job.work])
 
     async def _kill(self, km: Any) -> None:
         _kill_process_group(km)
@@ -329,6 +408,9 @@ class _Run:
             )
             return False
         self.guard.finish_cell(nb_cell.outputs)
+        forged = _strip_forged(nb_cell.outputs)
+        if forged:
+            self.integrity.append(flag("forged_channel", cell=cell.index, messages=forged))
         outputs = [dict(o) for o in nb_cell.get("outputs", [])]
         self.outputs[cell.index] = outputs
         if not timed_out:
@@ -361,7 +443,10 @@ class _Run:
     async def _run(self) -> ExecutionRecord:
         self.job.create()
         ksm = _write_kernelspec(self.job, self.sandbox)
+        context = zmq.asyncio.Context()
+        context.setsockopt(zmq.MAXMSGSIZE, _MAX_MESSAGE_BYTES)
         km = self.km = AsyncKernelManager(
+            context=context,
             kernel_name=KERNEL_NAME,
             kernel_spec_manager=ksm,
             # ipc: sockets in the job dir, so the kernel needs no network (Windows: tcp).
@@ -412,6 +497,7 @@ class _Run:
                 # Kill, not close: the cgroups' counters say which limit was hit.
                 self.sandbox.kill()
                 log.join(timeout=5.0)
+                context.destroy(linger=0)
         self._explain_limits()
         summary = ExecutionSummary(
             duration_s=round(time.monotonic() - started, 3),
@@ -423,7 +509,8 @@ class _Run:
             protections=self._protections(),
             environment=self.options.environment.info,
         )
-        return ExecutionRecord(summary, self.job.artifacts, self.job.log, self.outputs)
+        integrity = self.integrity + refused(self.sink.problems)
+        return ExecutionRecord(summary, self.job.artifacts, self.job.log, self.outputs, integrity)
 
     def _explain_limits(self) -> None:
         """Name the limit behind a killed kernel, so the report says more than 'died'."""
@@ -458,7 +545,7 @@ class _Run:
 
     async def _drive(self, client: NotebookClient) -> None:
         try:
-            reply = await _silent(client, _bootstrap_code(self.options, self.job), 300.0)
+            reply = await _silent(client, _bootstrap_code(self.options), 300.0)
         except (TimeoutError, DeadKernelError):
             self.kernel_died = True
             self.message = "the grading bootstrap did not finish in the kernel"
@@ -471,14 +558,25 @@ class _Run:
             self.kernel_died = True
             return
         for position in range(len(self.source.runnable)):
-            if not await self._cell(client, position):
+            if not await self._cell(client, position) or not await self._export(
+                client, _CHECKPOINT_CODE, _CHECKPOINT_TIMEOUT_S
+            ):
                 break
         if self.kernel_died or not await self.km.is_alive():
             return
-        try:
-            await _silent(client, _probe_code(self.options), _PROBE_TIMEOUT_S)
-        except (TimeoutError, DeadKernelError):
+        if not await self._export(client, _probe_code(self.options), _PROBE_TIMEOUT_S):
             self.message = self.message or "exporting the models after the last cell failed"
+
+    async def _export(self, client: NotebookClient, code: str, timeout: float) -> bool:
+        """Run a probe request; False when the kernel did not answer in time."""
+        try:
+            reply = await _request(client, code, timeout, self.sink)
+        except (TimeoutError, DeadKernelError):
+            self.integrity.append(flag("export_failed", reason="no answer in time"))
+            return False
+        if reply.get("status") != "ok":
+            self.integrity.append(flag("export_failed", ename=str(reply.get("ename", ""))[:100]))
+        return True
 
 
 def run_source(source: SubmissionSource, job: JobPaths, options: RunOptions) -> ExecutionRecord:

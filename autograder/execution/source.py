@@ -135,6 +135,16 @@ def _has_code(source: str) -> bool:
     return any(line.strip() and not line.lstrip().startswith("#") for line in source.splitlines())
 
 
+def read_cells(path: Path) -> tuple[SourceCell, ...]:
+    """The cells of a notebook or script, also one with no code (a notebook of written
+    answers); raises InvalidSubmissionError for an unreadable file."""
+    if path.suffix.lower() == ".ipynb":
+        return _load_notebook(path)
+    if path.suffix.lower() == ".py":
+        return _load_script(path)
+    raise InvalidSubmissionError(f"{path}: not a notebook (.ipynb) or script (.py)")
+
+
 def load_source(path: Path) -> SubmissionSource:
     """Read and validate a submission file; raises InvalidSubmissionError."""
     suffix = path.suffix.lower()

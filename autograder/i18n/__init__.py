@@ -46,9 +46,32 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
+class _Formatter(string.Formatter):
+    """``str.format`` whose numbers use the language's separators (es: 0,861 and 101.770)."""
+
+    def __init__(self, lang: Language) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        formatted: str = super().format_field(value, format_spec)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return numeral(formatted, self.lang)
+        return formatted
+
+
+_FORMATTERS: dict[Language, _Formatter] = {lang: _Formatter(lang) for lang in LANGUAGES}
+
+
+def numeral(formatted: str, lang: Language) -> str:
+    """A number formatted the English way (``101,770.5``) in ``lang``'s separators."""
+    if lang == "en":
+        return formatted
+    return formatted.translate({ord(","): ".", ord("."): ","})
+
+
 def text(message_id: str, lang: Language, **args: Any) -> str:
-    """One catalog entry in ``lang``, formatted."""
-    return CATALOGS[lang][message_id].format(**args)
+    """One catalog entry in ``lang``, formatted with ``lang``'s number separators."""
+    return _FORMATTERS[lang].format(CATALOGS[lang][message_id], **args)
 
 
 def has(message_id: str) -> bool:
@@ -60,7 +83,7 @@ def localized(check: CheckResult, lang: Language) -> str:
     if check.message_id is None or check.message_id not in CATALOGS[lang]:
         return check.message
     try:
-        return CATALOGS[lang][check.message_id].format(**check.message_args)
+        return text(check.message_id, lang, **check.message_args)
     except (KeyError, IndexError, ValueError):  # arguments from an older result file
         return check.message
 
@@ -73,7 +96,7 @@ def hint(check: CheckResult, lang: Language) -> str | None:
     for key in (f"{check.message_id}.hint", f"hint.{check.kind}"):
         if key in catalog:
             try:
-                return catalog[key].format(**check.message_args)
+                return _FORMATTERS[lang].format(catalog[key], **check.message_args)
             except (KeyError, IndexError, ValueError):
                 continue
     return None

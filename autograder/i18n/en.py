@@ -65,6 +65,14 @@ MESSAGES: dict[str, str] = {
         "statement allows it."
     ),
     "gap.unmeasured": "the gap could not be measured: {reason}",
+    "gap.not_learned": (
+        "no credit for the gap {gap:.3f}: test accuracy {test:.3f} is below {floor:.3f}, "
+        "the least that shows the model learned (chance is {chance:.3f})"
+    ),
+    "gap.not_learned.hint": (
+        "A model that has not learned has no meaningful gap: first make it learn "
+        "(pixel scaling, loss, learning rate), then the gap counts."
+    ),
     "check.no_model.hint": (
         "Make sure the notebook builds, compiles and trains the model in a variable "
         "named `{variable}`, and runs from top to bottom without errors."
@@ -156,10 +164,67 @@ MESSAGES: dict[str, str] = {
     "env.cached": "{rubric}: kernel environment {key} is ready ({installed})",
     "env.built": "{rubric}: built kernel environment {key} ({installed}) in {path}",
     "env.nothing_added": "every package is already in the default environment",
+    # --- which model is graded (autograder/selection.py) ------------------------------
+    "selection.variable": "the `{variable}` variable ({kind})",
+    "selection.only_trained": (
+        "no `{variable}` variable at the end; graded the only trained model ({model})"
+    ),
+    "selection.best_match": (
+        "no `{variable}` variable at the end; graded {model}, the trained model closest to "
+        "the rubric's architecture ({match} match; {others})"
+    ),
+    "selection.last_trained": (
+        "no `{variable}` variable at the end; graded the last trained model ({model}); "
+        "the rubric has no architecture to compare with"
+    ),
+    "selection.last_compiled": (
+        "no trained model; graded the last compiled one (`{variable}` unset)"
+    ),
+    "selection.none": "no Keras model was compiled or trained, and `{variable}` is not a model",
     # --- GitHub Actions summary -------------------------------------------------------
     "github.title": "Autograder: {rubric}",
     "github.total": "Total: {score:g} / {max:g}",
     "github.failed": "{count} check(s) failed",
+    # --- inside the student's kernel (dataset provider, Colab leftovers) --------------
+    "kernel.dataset_unavailable": (
+        "autograder: the dataset {name!r} is not part of this exercise; while grading only "
+        "these load: {available}"
+    ),
+    "kernel.tfds_split": "autograder: no split {split!r} while grading (known: {known})",
+    "kernel.tfds_description": (
+        "{name}, served by the autograder (nothing was downloaded): the grader's copy, with "
+        "the real splits' shapes"
+    ),
+    "kernel.colab_drive": (
+        "autograder: Google Drive ({mountpoint}) is not available while grading; the data "
+        "comes from keras.datasets load_data() or tfds.load(), not from Drive."
+    ),
+    "kernel.colab_unmount": (
+        "autograder: drive.flush_and_unmount() does nothing while grading: no Drive was mounted."
+    ),
+    "kernel.colab_upload": (
+        "autograder: files.upload() is not available while grading and uploaded nothing; the "
+        "data comes from keras.datasets load_data() or tfds.load()."
+    ),
+    "kernel.colab_uploaded_key": (
+        "autograder: {name!r} was not uploaded: files.upload() is not available while grading; "
+        "load the data with keras.datasets load_data() or tfds.load() instead."
+    ),
+    "kernel.colab_download": "autograder: files.download({name!r}) skipped while grading.",
+    "kernel.colab_content": (
+        "autograder: {path} is a Colab path and does not exist while grading; the data comes "
+        "from keras.datasets load_data() or tfds.load(), and files you ship next to the "
+        "notebook are in its working directory."
+    ),
+    # --- what a --fraction or --quick shortened (training check) ----------------------
+    "training.pass_shortened.samples": (
+        "trained as expected: {summary}; graded on a shortened run: {to} of {from} samples "
+        "per epoch (the notebook saw the full data)"
+    ),
+    "training.pass_shortened.steps": (
+        "trained as expected: {summary}; graded on a shortened run: {to} of {from} steps "
+        "per epoch (the notebook saw the full data)"
+    ),
     # --- rubric loader (autograder/rubric): one `file:line: ...` line per problem ----
     "rubric.more": " (and {count} more)",
     "rubric.not_found": "rubric file not found",
@@ -228,4 +293,129 @@ MESSAGES: dict[str, str] = {
     "rubric.package_url": "package {package}: URLs are not accepted; use `find_links`",
     "rubric.package_twice": "package {name} is listed twice ({first}, {second})",
     "rubric.find_links_folder": "find_links entry {folder} must be a local folder",
+    "integrity.forged_channel": (
+        "a student cell published the grader's private artifact type; it was ignored"
+    ),
+    "integrity.refused_artifact": "the kernel sent an artifact the grader refused",
+    "integrity.export_failed": "exporting the models from the kernel failed",
+    "integrity.training_mismatch": (
+        "the recorded training does not match the optimizer's step count in the model file"
+    ),
+    "integrity.compile_mismatch": (
+        "the saved optimizer never stepped although training was recorded "
+        "(recompiled after training?)"
+    ),
+    "integrity.test_leakage": "the model was fitted on rows of the test split",
+    "integrity.heading": "Integrity",
+    # --- the instructor's console (reports/console.py) ---------------------------------
+    "console.label.graded": "Note",
+    "console.label.error": "Grading error",
+    "console.label.timeout": "Timed out",
+    "console.label.invalid": "Invalid submission",
+    "console.no_details": "no further details were recorded",
+    "console.no_checks": "No checks were run.",
+    "console.no_submissions": "No submissions.",
+    "console.col.submission": "Submission",
+    "console.col.status": "Status",
+    "console.col.score": "Score",
+    "console.col.test_acc": "Test acc",
+    "console.col.train_acc": "Train acc",
+    "console.col.gap": "Gap",
+    "console.col.params": "Params",
+    "console.col.failed": "Failed checks",
+    "console.col.check": "Check",
+    "console.col.points": "Points",
+    "console.col.message": "Message",
+    "console.failed_prefix": "failed checks: ",
+    "console.score": "Score:",
+    "console.data": "Data:",
+    "console.measured": "Measured:",
+    "console.reference": "Reference:",
+    "console.model": "Model:",
+    "console.execution": "Execution:",
+    "console.sandbox": "Sandbox:",
+    "console.environment": "Environment:",
+    "console.data_line": "{dataset} · source: {source} · fraction: {fraction}",
+    "console.env_default": "nothing over the default",
+    "console.env_built": " (built for this run)",
+    "console.layer_missing": "; no {name}: {detail}",
+    "console.test_acc": "test acc {value}",
+    "console.train_acc": "train acc {value}",
+    "console.gap": "gap {value}",
+    "console.params": "params {trainable} trainable / {total} total",
+    "console.no_measurement": "no measurement",
+    "console.cell_error": "cell {cell}: {ename}: {evalue}",
+    "console.excerpt": " — `{excerpt}`",
+    "console.timed_out": "timed out",
+    "console.kernel_died": "kernel died",
+    "console.skipped_cell": "cell {cell}: skipped ({reason})",
+    "console.no_problems": "{duration} s, no problems",
+    "console.problems": "{duration} s, problems:",
+    "console.mean_score": "mean score {mean} / {top} ({percent}%)",
+    "console.mean_percent": "mean {percent}%",
+    "console.percent": "({percent}%)",
+    "console.no_points": "no points available",
+    "console.submissions.one": "{count} submission",
+    "console.submissions.many": "{count} submissions",
+    "console.expected": "expected {value}",
+    "console.measured_value": "measured {value}",
+    "console.yes": "yes",
+    "console.no": "no",
+    "console.batch_done": (
+        "{graded} graded now, {reused} reused from {store}, {invalid} with nothing to run; "
+        "results written to {out}/"
+    ),
+    # --- summary.md (reports/markdown.py) ------------------------------------------------
+    "markdown.title": "{rubric}: class summary",
+    "markdown.data": "{count} submissions · data: {dataset}, {source}, fraction {fraction:g}",
+    "markdown.accuracy": "Test accuracy: {stat}",
+    "markdown.gap": "Train/test gap: {stat}",
+    "markdown.mean_median": "mean {mean}, median {median}",
+    "markdown.not_measured": "{nothing} (not measured)",
+    "markdown.scores": "Scores",
+    "markdown.distribution": "Score distribution",
+    "markdown.most_failed": "Checks failed most often",
+    "markdown.none_failed": "No check failed.",
+    "markdown.overrides": "Manual overrides (✎)",
+    "markdown.late": "(late)",
+    "markdown.col.student": "Student",
+    "markdown.col.status": "Status",
+    "markdown.col.score": "Score",
+    "markdown.col.acc": "Test accuracy",
+    "markdown.col.gap": "Gap",
+    "markdown.col.submissions": "Submissions",
+    "markdown.col.check": "Check",
+    "markdown.col.failed_in": "Failed in",
+    "markdown.status.graded": "graded",
+    "markdown.status.error": "error",
+    "markdown.status.timeout": "timeout",
+    "markdown.status.invalid": "invalid",
+    # --- experiments and claimed_table checks ------------------------------------------
+    "experiments.none": "no trained model was captured, so no experiment",
+    "experiments.found": (
+        "{found} of {total} required experiments found in {models} trained model(s)"
+    ),
+    "experiments.missing": (
+        "{found} of {total} required experiments found in {models} trained model(s); "
+        "missing: {missing}"
+    ),
+    "claimed_table.synthetic": (
+        "skipped on synthetic data: the student's table reports numbers from the real data"
+    ),
+    "claimed_table.fraction": (
+        "skipped on {fraction:g} of the data: the student's table reports numbers from all of it"
+    ),
+    "claimed_table.no_table": "skipped: no markdown table with an accuracy column",
+    "claimed_table.matched": "{matched} of {rows} table rows matched to experiments",
+    "claimed_table.flagged": (
+        "{matched} of {rows} table rows matched to experiments; {flagged} not reproduced "
+        "within {tolerance:g} (claimed / measured): {shown}"
+    ),
+    "html.metric.test_accuracy": "Test accuracy",
+    "html.metric.test_loss": "Test loss",
+    "html.metric.train_accuracy": "Train accuracy",
+    "html.metric.train_loss": "Train loss",
+    "html.metric.overfitting_gap": "Train/test gap",
+    "html.metric.trainable_params": "Trainable parameters",
+    "html.metric.total_params": "Total parameters",
 }

@@ -67,6 +67,14 @@ MESSAGES: dict[str, str] = {
         "enunciado lo permite."
     ),
     "gap.unmeasured": "no se pudo medir la brecha: {reason}",
+    "gap.not_learned": (
+        "sin puntos por la brecha {gap:.3f}: la exactitud en prueba {test:.3f} es menor que "
+        "{floor:.3f}, lo mínimo que muestra que el modelo aprendió (el azar da {chance:.3f})"
+    ),
+    "gap.not_learned.hint": (
+        "Un modelo que no aprendió no tiene una brecha con sentido: primero haz que aprenda "
+        "(escala de píxeles, pérdida, tasa de aprendizaje); luego la brecha cuenta."
+    ),
     "check.no_model.hint": (
         "Asegúrate de que el notebook construye, compila y entrena el modelo en una variable "
         "llamada `{variable}`, y de que corre de principio a fin sin errores."
@@ -159,10 +167,74 @@ MESSAGES: dict[str, str] = {
     "env.cached": "{rubric}: el entorno del kernel {key} está listo ({installed})",
     "env.built": "{rubric}: entorno del kernel {key} construido ({installed}) en {path}",
     "env.nothing_added": "todos los paquetes ya están en el entorno por defecto",
+    # --- qué modelo se califica (autograder/selection.py) ------------------------------
+    "selection.variable": "la variable `{variable}` ({kind})",
+    "selection.only_trained": (
+        "no hay variable `{variable}` al final; se calificó el único modelo entrenado ({model})"
+    ),
+    "selection.best_match": (
+        "no hay variable `{variable}` al final; se calificó {model}, el modelo entrenado más "
+        "parecido a la arquitectura de la rúbrica ({match} de coincidencia; {others})"
+    ),
+    "selection.last_trained": (
+        "no hay variable `{variable}` al final; se calificó el último modelo entrenado "
+        "({model}); la rúbrica no tiene arquitectura con la que comparar"
+    ),
+    "selection.last_compiled": (
+        "no hay modelo entrenado; se calificó el último compilado (`{variable}` sin asignar)"
+    ),
+    "selection.none": (
+        "no se compiló ni entrenó ningún modelo Keras, y `{variable}` no es un modelo"
+    ),
     # --- resumen para GitHub Actions --------------------------------------------------
     "github.title": "Autograder: {rubric}",
     "github.total": "Total: {score:g} / {max:g}",
     "github.failed": "{count} comprobación(es) fallaron",
+    # --- dentro del kernel del estudiante (proveedor de datos, restos de Colab) --------
+    "kernel.dataset_unavailable": (
+        "autograder: el conjunto de datos {name!r} no forma parte de este ejercicio; durante "
+        "la calificación solo se cargan: {available}"
+    ),
+    "kernel.tfds_split": (
+        "autograder: no existe la partición {split!r} durante la calificación (hay: {known})"
+    ),
+    "kernel.tfds_description": (
+        "{name}, servido por el autograder (no se descargó nada): la copia del calificador, "
+        "con las formas de las particiones reales"
+    ),
+    "kernel.colab_drive": (
+        "autograder: Google Drive ({mountpoint}) no está disponible durante la calificación; "
+        "los datos vienen de load_data() de keras.datasets o de tfds.load(), no de Drive."
+    ),
+    "kernel.colab_unmount": (
+        "autograder: drive.flush_and_unmount() no hace nada durante la calificación: no se "
+        "montó ningún Drive."
+    ),
+    "kernel.colab_upload": (
+        "autograder: files.upload() no está disponible durante la calificación y no subió "
+        "nada; los datos vienen de load_data() de keras.datasets o de tfds.load()."
+    ),
+    "kernel.colab_uploaded_key": (
+        "autograder: {name!r} no se subió: files.upload() no está disponible durante la "
+        "calificación; carga los datos con load_data() de keras.datasets o con tfds.load()."
+    ),
+    "kernel.colab_download": (
+        "autograder: files.download({name!r}) se omite durante la calificación."
+    ),
+    "kernel.colab_content": (
+        "autograder: {path} es una ruta de Colab y no existe durante la calificación; los "
+        "datos vienen de load_data() de keras.datasets o de tfds.load(), y los archivos que "
+        "entregues junto al notebook están en su directorio de trabajo."
+    ),
+    # --- lo que acortó un --fraction o --quick (comprobación de entrenamiento) -------
+    "training.pass_shortened.samples": (
+        "entrenado como se pide: {summary}; calificado con un entrenamiento acortado: {to} de "
+        "{from} ejemplos por época (el notebook vio los datos completos)"
+    ),
+    "training.pass_shortened.steps": (
+        "entrenado como se pide: {summary}; calificado con un entrenamiento acortado: {to} de "
+        "{from} pasos por época (el notebook vio los datos completos)"
+    ),
     # --- cargador de rúbricas (autograder/rubric): una línea `archivo:línea: ...` -----
     "rubric.more": " (y {count} más)",
     "rubric.not_found": "no existe el archivo de rúbrica",
@@ -243,4 +315,130 @@ MESSAGES: dict[str, str] = {
     "rubric.package_url": "paquete {package}: no se aceptan URL; use `find_links`",
     "rubric.package_twice": "el paquete {name} aparece dos veces ({first}, {second})",
     "rubric.find_links_folder": "la entrada de find_links {folder} debe ser una carpeta local",
+    "integrity.forged_channel": (
+        "una celda del estudiante publicó el tipo privado de artefactos del corrector; se ignoró"
+    ),
+    "integrity.refused_artifact": "el kernel envió un artefacto que el corrector rechazó",
+    "integrity.export_failed": "falló la exportación de los modelos desde el kernel",
+    "integrity.training_mismatch": (
+        "el entrenamiento registrado no coincide con los pasos del optimizador en el fichero "
+        "del modelo"
+    ),
+    "integrity.compile_mismatch": (
+        "el optimizador guardado nunca dio un paso aunque se registró entrenamiento "
+        "(¿recompilado después de entrenar?)"
+    ),
+    "integrity.test_leakage": "el modelo se entrenó con filas de la partición de test",
+    "integrity.heading": "Integridad",
+    # --- the instructor's console (reports/console.py) ---------------------------------
+    "console.label.graded": "Nota",
+    "console.label.error": "Error al calificar",
+    "console.label.timeout": "Tiempo agotado",
+    "console.label.invalid": "Entrega no válida",
+    "console.no_details": "no se registraron más detalles",
+    "console.no_checks": "No se evaluó ningún criterio.",
+    "console.no_submissions": "No hay entregas.",
+    "console.col.submission": "Entrega",
+    "console.col.status": "Estado",
+    "console.col.score": "Nota",
+    "console.col.test_acc": "Exact. test",
+    "console.col.train_acc": "Exact. entr.",
+    "console.col.gap": "Brecha",
+    "console.col.params": "Parámetros",
+    "console.col.failed": "Criterios fallidos",
+    "console.col.check": "Criterio",
+    "console.col.points": "Puntos",
+    "console.col.message": "Mensaje",
+    "console.failed_prefix": "criterios fallidos: ",
+    "console.score": "Nota:",
+    "console.data": "Datos:",
+    "console.measured": "Medido:",
+    "console.reference": "Referencia:",
+    "console.model": "Modelo:",
+    "console.execution": "Ejecución:",
+    "console.sandbox": "Aislamiento:",
+    "console.environment": "Entorno:",
+    "console.data_line": "{dataset} · origen: {source} · fracción: {fraction}",
+    "console.env_default": "nada además del entorno por defecto",
+    "console.env_built": " (construido para esta ejecución)",
+    "console.layer_missing": "; sin {name}: {detail}",
+    "console.test_acc": "exactitud en test {value}",
+    "console.train_acc": "exactitud en entrenamiento {value}",
+    "console.gap": "brecha {value}",
+    "console.params": "parámetros {trainable} entrenables / {total} en total",
+    "console.no_measurement": "sin medición",
+    "console.cell_error": "celda {cell}: {ename}: {evalue}",
+    "console.excerpt": " — `{excerpt}`",
+    "console.timed_out": "se agotó el tiempo",
+    "console.kernel_died": "el kernel murió",
+    "console.skipped_cell": "celda {cell}: omitida ({reason})",
+    "console.no_problems": "{duration} s, sin problemas",
+    "console.problems": "{duration} s, problemas:",
+    "console.mean_score": "nota media {mean} / {top} ({percent} %)",
+    "console.mean_percent": "media {percent} %",
+    "console.percent": "({percent} %)",
+    "console.no_points": "no hay puntos en juego",
+    "console.submissions.one": "{count} entrega",
+    "console.submissions.many": "{count} entregas",
+    "console.expected": "se esperaba {value}",
+    "console.measured_value": "medido {value}",
+    "console.yes": "sí",
+    "console.no": "no",
+    "console.batch_done": (
+        "{graded} calificadas ahora, {reused} reutilizadas de {store}, {invalid} sin nada "
+        "que ejecutar; resultados escritos en {out}/"
+    ),
+    # --- summary.md (reports/markdown.py) ------------------------------------------------
+    "markdown.title": "{rubric}: resumen del grupo",
+    "markdown.data": "{count} entregas · datos: {dataset}, {source}, fracción {fraction:g}",
+    "markdown.accuracy": "Exactitud en test: {stat}",
+    "markdown.gap": "Brecha entrenamiento/test: {stat}",
+    "markdown.mean_median": "media {mean}, mediana {median}",
+    "markdown.not_measured": "{nothing} (sin medir)",
+    "markdown.scores": "Notas",
+    "markdown.distribution": "Distribución de notas",
+    "markdown.most_failed": "Criterios que más fallan",
+    "markdown.none_failed": "Ningún criterio falló.",
+    "markdown.overrides": "Ajustes manuales (✎)",
+    "markdown.late": "(tarde)",
+    "markdown.col.student": "Estudiante",
+    "markdown.col.status": "Estado",
+    "markdown.col.score": "Nota",
+    "markdown.col.acc": "Exactitud en test",
+    "markdown.col.gap": "Brecha",
+    "markdown.col.submissions": "Entregas",
+    "markdown.col.check": "Criterio",
+    "markdown.col.failed_in": "Falla en",
+    "markdown.status.graded": "calificada",
+    "markdown.status.error": "error",
+    "markdown.status.timeout": "tiempo agotado",
+    "markdown.status.invalid": "no válida",
+    # --- experiments and claimed_table checks ------------------------------------------
+    "experiments.none": "no se capturó ningún modelo entrenado, así que no hay experimentos",
+    "experiments.found": (
+        "{found} de {total} experimentos pedidos encontrados en {models} modelo(s) entrenado(s)"
+    ),
+    "experiments.missing": (
+        "{found} de {total} experimentos pedidos encontrados en {models} modelo(s) "
+        "entrenado(s); faltan: {missing}"
+    ),
+    "claimed_table.synthetic": (
+        "omitido con datos sintéticos: la tabla del estudiante da números de los datos reales"
+    ),
+    "claimed_table.fraction": (
+        "omitido con {fraction:g} de los datos: la tabla del estudiante da números de todos"
+    ),
+    "claimed_table.no_table": "omitido: no hay una tabla markdown con una columna de exactitud",
+    "claimed_table.matched": "{matched} de {rows} filas de la tabla emparejadas con experimentos",
+    "claimed_table.flagged": (
+        "{matched} de {rows} filas de la tabla emparejadas con experimentos; {flagged} no se "
+        "reproducen dentro de {tolerance:g} (declarado / medido): {shown}"
+    ),
+    "html.metric.test_accuracy": "Exactitud en test",
+    "html.metric.test_loss": "Pérdida en test",
+    "html.metric.train_accuracy": "Exactitud en entrenamiento",
+    "html.metric.train_loss": "Pérdida en entrenamiento",
+    "html.metric.overfitting_gap": "Brecha entrenamiento/test",
+    "html.metric.trainable_params": "Parámetros entrenables",
+    "html.metric.total_params": "Parámetros en total",
 }

@@ -3,8 +3,8 @@
 The runner sends this file's text to the kernel as a silent execution, in a private
 namespace, so nothing here shows up in the student's globals or cell numbering.  It
 must import nothing from the rest of ``autograder`` (the kernel is untrusted ground)
-and everything it hands back goes through files in the artifacts dir, which the
-grader re-validates (:mod:`autograder.artifacts`).
+and what it records is handed to the runner by :mod:`autograder.kernel.probe`, over
+the Jupyter channel (never through a file the grader reads).
 
 Recording never changes results: the wrappers call the original methods with the
 original arguments; the only addition is a callback that copies each epoch's logs.
@@ -13,9 +13,10 @@ original arguments; the only addition is a callback that copies each epoch's log
 from __future__ import annotations
 
 import contextlib
-import json
+import math
 import os
 import sys
+import tempfile
 import time
 import types
 from typing import Any
@@ -28,7 +29,8 @@ class _State:
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = config
-        self.artifacts = str(config["artifacts_dir"])
+        # Kernel-private scratch for kernel/probe.py's exports; the grader never reads it.
+        self.artifacts = tempfile.mkdtemp(prefix="autograder-export-")
         self.models: list[Any] = []
         self.keys: dict[int, str] = {}
         self.compiled: set[str] = set()
@@ -36,6 +38,12 @@ class _State:
         self.calls: list[dict[str, Any]] = []
         self.save_errors: dict[str, str] = {}
         self.files: dict[str, str] = {}
+        # Trained since the runner's last checkpoint (kernel/probe.py exports them).
+        self.dirty: set[str] = set()
+        self.saved: dict[str, str] = {}
+        """Absolute path -> key of the model the notebook last saved there."""
+        self.copies: dict[str, str] = {}
+        """Key of a model loaded from such a file -> key of the model that saved it."""
 
     def key(self, model: Any) -> str:
         ident = id(model)
@@ -43,43 +51,6 @@ class _State:
             self.keys[ident] = f"m{len(self.models)}"
             self.models.append(model)
         return self.keys[ident]
-
-    def save_model(self, model: Any) -> None:
-        key = self.key(model)
-        final = os.path.join(self.artifacts, f"{key}.keras")
-        partial = os.path.join(self.artifacts, f"{key}.partial.keras")
-        try:
-            model.save(partial)
-            os.replace(partial, final)
-        except Exception as exc:  # noqa: BLE001  # a model that cannot be saved is reported, not fatal
-            self.save_errors[key] = f"{type(exc).__name__}: {exc}"[:500]
-        else:
-            self.files[key] = f"{key}.keras"
-            self.save_errors.pop(key, None)
-
-    def write_manifest(self, user_ns: dict[str, Any] | None = None) -> None:
-        names: dict[int, list[str]] = {}
-        if user_ns is not None:
-            for name, value in list(user_ns.items()):
-                if not name.startswith("_") and id(value) in self.keys:
-                    names.setdefault(id(value), []).append(name)
-        models = [
-            {
-                "key": self.keys[id(m)],
-                "file": self.files.get(self.keys[id(m)]),
-                "class_name": type(m).__name__,
-                "variables": sorted(names.get(id(m), [])),
-                "compiled": self.keys[id(m)] in self.compiled,
-                "fitted": self.keys[id(m)] in self.fitted,
-                "save_error": self.save_errors.get(self.keys[id(m)]),
-            }
-            for m in self.models
-        ]
-        payload = json.dumps({"models": models, "calls": self.calls}, default=str)
-        final = os.path.join(self.artifacts, "manifest.json")
-        with open(final + ".partial", "w", encoding="utf-8") as fh:
-            fh.write(payload)
-        os.replace(final + ".partial", final)
 
 
 def _state() -> _State:
@@ -150,91 +121,6 @@ def _install_seeds(seed: int) -> None:
         print(f"autograder: could not configure TensorFlow determinism: {exc}", file=sys.stderr)
 
 
-def _install_datasets(provided: dict[str, str]) -> None:
-    """Make every ``*.datasets.<name>.load_data`` return the grader's arrays."""
-    import importlib
-
-    import numpy as np
-
-    def make_loader(name: str) -> Any:
-        def load_data(*args: Any, **kwargs: Any) -> Any:
-            path = provided.get(name)
-            if path is None:
-                available = ", ".join(sorted(provided)) or "none"
-                raise RuntimeError(
-                    f"autograder: dataset {name!r} is not part of this exercise "
-                    f"(available while grading: {available})"
-                )
-            with np.load(path) as data:
-                return (data["x_train"], data["y_train"]), (data["x_test"], data["y_test"])
-
-        load_data.__doc__ = f"{name}.load_data, served by the autograder's dataset provider."
-        return load_data
-
-    names = ("mnist", "fashion_mnist", "cifar10", "cifar100")
-    # Patch the implementation modules first so that API modules imported later
-    # (``from keras.src.datasets.x import load_data``) pick up the provider too.
-    for name in names:
-        with contextlib.suppress(ImportError):
-            importlib.import_module(f"keras.src.datasets.{name}")
-    try:
-        import tensorflow as tf
-
-        for name in names:
-            getattr(tf.keras.datasets, name)  # force the lazy tf.keras aliases to load
-    except Exception:  # noqa: BLE001, S110  # tensorflow-less kernels still get keras.datasets
-        pass
-    for module_name, module in list(sys.modules.items()):
-        tail = module_name.rsplit(".", 2)
-        if (
-            len(tail) >= 2
-            and tail[-2] == "datasets"
-            and tail[-1] in names
-            and hasattr(module, "load_data")
-        ):
-            setattr(module, "load_data", make_loader(tail[-1]))  # noqa: B010
-
-
-def _install_colab_stub() -> None:
-    def mount(mountpoint: str = "/content/drive", *args: Any, **kwargs: Any) -> None:
-        print(
-            f"autograder: google.colab.drive.mount({mountpoint!r}) is unavailable while "
-            "grading; files from Google Drive cannot be read.",
-            file=sys.stderr,
-        )
-
-    def upload(*args: Any, **kwargs: Any) -> dict[str, bytes]:
-        print(
-            "autograder: google.colab.files.upload() is unavailable while grading; "
-            "no files were uploaded.",
-            file=sys.stderr,
-        )
-        return {}
-
-    def download(filename: str, *args: Any, **kwargs: Any) -> None:
-        print(f"autograder: google.colab.files.download({filename!r}) skipped.", file=sys.stderr)
-
-    colab = types.ModuleType("google.colab")
-    colab.__path__ = []  # a package, so `from google.colab import drive` works
-    drive = types.ModuleType("google.colab.drive")
-    files = types.ModuleType("google.colab.files")
-    # setattr: module attributes created at runtime, which mypy cannot see.
-    setattr(drive, "mount", mount)  # noqa: B010
-    setattr(files, "upload", upload)  # noqa: B010
-    setattr(files, "download", download)  # noqa: B010
-    setattr(colab, "drive", drive)  # noqa: B010
-    setattr(colab, "files", files)  # noqa: B010
-    google = sys.modules.get("google")
-    if google is None:
-        google = types.ModuleType("google")
-        google.__path__ = []
-        sys.modules["google"] = google
-    setattr(google, "colab", colab)  # noqa: B010
-    sys.modules.update(
-        {"google.colab": colab, "google.colab.drive": drive, "google.colab.files": files}
-    )
-
-
 def _make_compile(original: Any) -> Any:
     def compile(self: Any, *args: Any, **kwargs: Any) -> Any:
         state = _state()
@@ -261,9 +147,27 @@ def _make_compile(original: Any) -> Any:
     return compile
 
 
-def _cap_epochs(
-    cap: Any, bound: dict[str, Any], args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> tuple[tuple[Any, ...], dict[str, Any], int | None]:
+_FIT_PARAMS = (
+    "x",
+    "y",
+    "batch_size",
+    "epochs",
+    "verbose",
+    "callbacks",
+    "validation_split",
+    "validation_data",
+    "shuffle",
+    "class_weight",
+    "sample_weight",
+    "initial_epoch",
+    "steps_per_epoch",
+    "validation_steps",
+    "validation_batch_size",
+    "validation_freq",
+)
+
+
+def _cap_epochs(cap: Any, bound: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
     """Quick mode (``autograder check --quick``): train at most ``cap`` epochs per fit.
 
     Returns the arguments to call fit with and the epochs actually allowed (None when
@@ -271,42 +175,216 @@ def _cap_epochs(
     """
     epochs = bound.get("epochs", 1)
     if not isinstance(cap, int) or not isinstance(epochs, int):
-        return args, kwargs, None
+        return bound, None
     initial = bound.get("initial_epoch", 0)
     allowed = (initial if isinstance(initial, int) else 0) + cap
     if epochs <= allowed:
-        return args, kwargs, None
-    if len(args) > 3:  # fit(x, y, batch_size, epochs, ...)
-        return (*args[:3], allowed, *args[4:]), kwargs, allowed
-    return args, {**kwargs, "epochs": allowed}, allowed
+        return bound, None
+    return {**bound, "epochs": allowed}, allowed
+
+
+def _part(count: int, fraction: float) -> int:
+    """The rows or steps a fraction keeps: ceil, at least one (as the grader's split_rows)."""
+    return max(1, min(count, math.ceil(count * fraction - 1e-9)))
+
+
+def _rows(value: Any) -> int | None:
+    """Rows of an array-like fit input (arrays, tensors, DataFrames, lists/dicts of them)."""
+    if isinstance(value, dict):
+        value = next(iter(value.values()), None)
+    elif isinstance(value, (list, tuple)) and value and hasattr(value[0], "shape"):
+        value = value[0]
+    shape = getattr(value, "shape", None)
+    if shape is None or len(shape) == 0 or shape[0] is None:
+        return None
+    try:
+        return int(shape[0])
+    except (TypeError, ValueError):
+        return None
+
+
+def _head(value: Any, rows: int) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {k: _head(v, rows) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) and value and hasattr(value[0], "shape"):
+        return type(value)(_head(v, rows) for v in value)
+    iloc = getattr(value, "iloc", None)  # pandas: by position, whatever the index
+    if iloc is not None:
+        return iloc[:rows]
+    return value[:rows]
+
+
+def _is_dataset(value: Any) -> bool:
+    return any(c.__name__ == "DatasetV2" for c in type(value).__mro__)
+
+
+def _cardinality(dataset: Any) -> int | None:
+    """Finite batches per pass; None for infinite (``repeat()``) or unknown (``filter``)."""
+    try:
+        count = int(dataset.cardinality())
+    except Exception:  # noqa: BLE001  # any pipeline the kernel cannot read is "unknown"
+        return None
+    return count if count >= 0 else None
+
+
+def _dataset_facts(dataset: Any) -> dict[str, Any]:
+    """Batch size and examples of a tf.data pipeline, read from its structure.
+
+    Nothing is iterated: pulling a batch would advance the student's shuffle and
+    change the result.  The walk follows tf.data's (private) input links, outermost
+    first; a pipeline it cannot read leaves the facts unknown.
+    """
+    batch: int | None = None
+    samples: int | None = None
+    node, depth = dataset, 0
+    while node is not None and depth < 100:
+        size = getattr(node, "_batch_size", None)
+        if batch is None and size is not None:
+            with contextlib.suppress(Exception):
+                batch = int(size)
+        elif batch is not None and samples is None:
+            samples = _cardinality(node)
+        node, depth = getattr(node, "_input_dataset", None), depth + 1
+    if batch is None:  # unbatched: every element is one example
+        samples = _cardinality(dataset)
+    return {"batch_size": batch, "samples": samples, "steps": _cardinality(dataset)}
+
+
+def _input_facts(value: Any) -> dict[str, Any] | None:
+    """What a dataset, generator or keras Sequence passed to fit holds, when readable."""
+    if _is_dataset(value):
+        return _dataset_facts(value)
+    batch = getattr(value, "batch_size", None)  # ImageDataGenerator.flow, PyDataset subclasses
+    samples = getattr(value, "n", None)
+    steps = None
+    with contextlib.suppress(Exception):
+        steps = len(value) if hasattr(value, "__len__") and _rows(value) is None else None
+    if not any(isinstance(v, int) for v in (batch, samples, steps)):
+        return None
+    return {
+        "batch_size": batch if isinstance(batch, int) else None,
+        "samples": samples if isinstance(samples, int) else None,
+        "steps": steps,
+    }
+
+
+def _shorten(fraction: Any, bound: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """``--fraction``: a fraction of the training work, never of the data a notebook sees.
+
+    Arrays train on their first rows, datasets on their first batches (``take``), and
+    ``steps_per_epoch`` / ``validation_steps`` shrink in proportion.  Returns the fit
+    arguments and what was shortened, ``{"what", "from", "to"}`` each.
+    """
+    if not isinstance(fraction, (int, float)) or fraction >= 1 or fraction <= 0:
+        return bound, []
+    shortened: list[dict[str, Any]] = []
+
+    def cut(what: str, count: int | None) -> int | None:
+        if count is None or count <= 1:
+            return None
+        kept = _part(count, float(fraction))
+        if kept >= count:
+            return None
+        shortened.append({"what": what, "from": count, "to": kept})
+        return kept
+
+    bound = {**bound, **_shorten_training(bound, cut), **_shorten_validation(bound, cut)}
+    return bound, shortened
+
+
+def _shorten_training(bound: dict[str, Any], cut: Any) -> dict[str, Any]:
+    x: Any = bound.get("x")
+    steps = bound.get("steps_per_epoch")
+    if isinstance(steps, int):
+        kept = cut("steps", steps)
+        return {} if kept is None else {"steps_per_epoch": kept}
+    if _rows(x) is not None:
+        kept = cut("samples", _rows(x))
+        if kept is None:
+            return {}
+        return {name: _head(bound.get(name), kept) for name in ("x", "y", "sample_weight")}
+    if _is_dataset(x):
+        kept = cut("steps", _cardinality(x))
+        return {} if kept is None else {"x": x.take(kept)}
+    # A keras PyDataset / ImageDataGenerator.flow knows its batches per epoch, and
+    # Keras continues it across epochs under steps_per_epoch.
+    facts = _input_facts(x) if x is not None and hasattr(x, "__getitem__") else None
+    if facts is not None and isinstance(facts.get("steps"), int):
+        kept = cut("steps", facts["steps"])
+        return {} if kept is None else {"steps_per_epoch": kept}
+    return {}
+
+
+def _shorten_validation(bound: dict[str, Any], cut: Any) -> dict[str, Any]:
+    validation: Any = bound.get("validation_data")
+    steps = bound.get("validation_steps")
+    if isinstance(steps, int):
+        kept = cut("validation_steps", steps)
+        return {} if kept is None else {"validation_steps": kept}
+    if isinstance(validation, (tuple, list)) and validation and _rows(validation[0]) is not None:
+        kept = cut("validation_samples", _rows(validation[0]))
+        if kept is None:
+            return {}
+        return {"validation_data": type(validation)(_head(v, kept) for v in validation)}
+    if _is_dataset(validation):
+        kept = cut("validation_steps", _cardinality(validation))
+        return {} if kept is None else {"validation_data": validation.take(kept)}
+    return {}
+
+
+def _fit_record(key: str, bound: dict[str, Any], history: dict[str, Any]) -> dict[str, Any]:
+    """The recorded summary of one fit call, before it runs (what the notebook asked for)."""
+    record: dict[str, Any] = {
+        "kind": "fit",
+        "model": key,
+        "args": {
+            "epochs": bound.get("epochs", 1),
+            "batch_size": bound.get("batch_size"),
+            "validation_split": bound.get("validation_split", 0.0),
+            "has_validation_data": bound.get("validation_data") is not None,
+            "initial_epoch": bound.get("initial_epoch", 0),
+            "steps_per_epoch": _jsonable(bound.get("steps_per_epoch")),
+            "x": _jsonable(bound.get("x")),
+            "callbacks": _describe_metrics(bound.get("callbacks")),
+        },
+        "epochs_run": 0,
+        "history": history,
+    }
+    with contextlib.suppress(Exception):  # describing never stops the student's fit
+        for name, arg in (("dataset", "x"), ("validation_dataset", "validation_data")):
+            facts = _input_facts(bound.get(arg))
+            if facts is not None:
+                record["args"][name] = facts
+    with contextlib.suppress(Exception):  # kernel/probe.py, same namespace: test rows in x
+        record["args"]["test_overlap"] = globals()["test_overlap"](bound.get("x"))
+    return record
+
+
+def _plan_fit(config: dict[str, Any], bound: dict[str, Any], record: dict[str, Any]) -> Any:
+    """The arguments fit runs with: quick mode's epoch cap, then the training fraction."""
+    bound, capped = _cap_epochs(config.get("epoch_cap"), bound)
+    if capped is not None:
+        record["epoch_cap"] = capped
+    bound, shortened = _shorten(config.get("train_fraction"), bound)
+    if capped is not None:
+        shortened.append({"what": "epochs", "from": record["args"]["epochs"], "to": capped})
+    if shortened:  # with the arguments: the grader reads them as one summary
+        record["args"]["shortened"] = shortened
+    return bound
 
 
 def _make_fit(original: Any, callback_base: type) -> Any:
     def fit(self: Any, *args: Any, **kwargs: Any) -> Any:
         state = _state()
         key = state.key(self)
-        names = ("x", "y", "batch_size", "epochs", "verbose", "callbacks", "validation_split")
-        bound = dict(zip(names, args, strict=False))
-        bound.update(kwargs)
-        args, kwargs, capped = _cap_epochs(state.config.get("epoch_cap"), bound, args, kwargs)
+        if len(args) > len(_FIT_PARAMS):  # not a valid call: let Keras say so
+            return original(self, *args, **kwargs)
         history: dict[str, list[float]] = {}
-        record: dict[str, Any] = {
-            "kind": "fit",
-            "model": key,
-            "args": {
-                "epochs": bound.get("epochs", 1),
-                "batch_size": bound.get("batch_size"),
-                "validation_split": bound.get("validation_split", 0.0),
-                "has_validation_data": bound.get("validation_data") is not None,
-                "initial_epoch": bound.get("initial_epoch", 0),
-                "x": _jsonable(bound.get("x")),
-                "callbacks": _describe_metrics(bound.get("callbacks")),
-            },
-            "epochs_run": 0,
-            "history": history,
-        }
-        if capped is not None:
-            record["epoch_cap"] = capped
+        asked = {**dict(zip(_FIT_PARAMS, args, strict=False)), **kwargs}
+        record = _fit_record(key, asked, history)
+        bound = _plan_fit(state.config, asked, record)
 
         class _EpochRecorder(callback_base):  # type: ignore[misc]  # keras is untyped
             def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
@@ -319,14 +397,10 @@ def _make_fit(original: Any, callback_base: type) -> Any:
 
         # First in the list, so a student's callback that raises at the end of an
         # epoch cannot hide that the epoch was trained.
-        callbacks = [_EpochRecorder(), *(bound.get("callbacks") or [])]
-        if len(args) > 5:
-            args = (*args[:5], callbacks, *args[6:])
-        else:
-            kwargs["callbacks"] = callbacks
+        bound["callbacks"] = [_EpochRecorder(), *(bound.get("callbacks") or [])]
         started = time.perf_counter()
         try:
-            return original(self, *args, **kwargs)
+            return original(self, **bound)
         except BaseException as exc:
             record["error"] = f"{type(exc).__name__}: {exc}"[:500]
             raise
@@ -334,9 +408,8 @@ def _make_fit(original: Any, callback_base: type) -> Any:
             record["duration_s"] = time.perf_counter() - started
             state.fitted.add(key)
             state.calls.append(record)
-            # Save now: a later crash or timeout must not lose a trained model.
-            state.save_model(self)
-            state.write_manifest()
+            # Exported at the runner's next checkpoint: a later crash must not lose it.
+            state.dirty.add(key)
 
     return fit
 
@@ -363,6 +436,57 @@ def _make_timed(kind: str, original: Any) -> Any:
     return wrapper
 
 
+def _install_save_load_hooks() -> None:
+    """Remember which model saved which file, so a reloaded copy is linked to it.
+
+    ``model.save`` and ``keras.saving.save_model`` both go through ``saving_api``;
+    ``keras.models.load_model`` and ``tf.keras.models.load_model`` are the same function
+    re-exported, so every module holding it gets the wrapper.
+    """
+    from keras.src.saving import saving_api
+
+    save_original, load_original = saving_api.save_model, saving_api.load_model
+
+    def save_model(model: Any, filepath: Any, *args: Any, **kwargs: Any) -> Any:
+        # Keras' legacy .h5 writer pops "optimizer" from the model's live compile
+        # config, so every later .keras export (ours) would lose the optimizer; it is
+        # put back, which changes nothing the student's code can observe otherwise.
+        live = getattr(getattr(model, "_compile_config", None), "config", None)
+        optimizer = live.get("optimizer") if isinstance(live, dict) else None
+        try:
+            result = save_original(model, filepath, *args, **kwargs)
+        finally:
+            if isinstance(live, dict) and optimizer is not None:
+                live.setdefault("optimizer", optimizer)
+        with contextlib.suppress(Exception):  # recording never breaks the student's save
+            state = _state()
+            path = os.path.abspath(os.fspath(filepath))
+            if not path.startswith(os.path.abspath(state.artifacts) + os.sep):  # our exports
+                state.saved[path] = state.key(model)
+        return result
+
+    def load_model(filepath: Any, *args: Any, **kwargs: Any) -> Any:
+        model = load_original(filepath, *args, **kwargs)
+        with contextlib.suppress(Exception):
+            state = _state()
+            source = state.saved.get(os.path.abspath(os.fspath(filepath)))
+            if source is not None and source != state.key(model):
+                state.copies[state.key(model)] = source
+        return model
+
+    wrappers: dict[str, tuple[Any, Any]] = {
+        "save_model": (save_model, save_original),
+        "load_model": (load_model, load_original),
+    }
+    for name, (wrapper, original) in wrappers.items():
+        wrapper.__doc__ = original.__doc__
+        wrapper.__wrapped__ = original
+        for module in list(sys.modules.values()):
+            with contextlib.suppress(Exception):  # lazy modules may fail on any attribute
+                if getattr(module, name, None) is original:
+                    setattr(module, name, wrapper)
+
+
 def _install_keras_hooks() -> None:
     import keras
 
@@ -378,40 +502,14 @@ def _install_keras_hooks() -> None:
         fn.__doc__ = original.__doc__
         fn.__wrapped__ = original
         setattr(model_cls, name, fn)
+    _install_save_load_hooks()
 
 
 def install(config: dict[str, Any]) -> None:
-    """Prepare the kernel: seeds, datasets, colab stub and keras recording."""
+    """Prepare the kernel: seeds and keras recording (the data: provider.py)."""
     state_module = types.ModuleType(STATE_MODULE)
     setattr(state_module, "state", _State(config))  # noqa: B010
     sys.modules[STATE_MODULE] = state_module
     os.environ["MPLBACKEND"] = "Agg"
     _install_seeds(int(config["seed"]))
-    _install_datasets({str(k): str(v) for k, v in dict(config["datasets"]).items()})
-    _install_colab_stub()
     _install_keras_hooks()
-    _state().write_manifest()
-
-
-def probe(model_variable: str) -> None:
-    """After the last cell: export every tracked model and the named variable."""
-    import keras
-
-    state = _state()
-    try:
-        from IPython import get_ipython
-
-        shell = get_ipython()
-    except ImportError:
-        shell = None
-    user_ns: dict[str, Any] = (
-        shell.user_ns if shell is not None else dict(vars(sys.modules["__main__"]))
-    )
-    candidate = user_ns.get(model_variable)
-    if isinstance(candidate, keras.Model):
-        state.key(candidate)
-    for model in list(state.models):
-        key = state.key(model)
-        if key in state.fitted or key in state.compiled or model is candidate:
-            state.save_model(model)
-    state.write_manifest(user_ns)

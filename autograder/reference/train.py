@@ -1,7 +1,9 @@
-"""Retrain the reference solution through the submission pipeline, or reuse the cache.
+"""Retrain the reference solution through the submission pipeline, and the policy that
+decides when to: :func:`reference_provider`, the one every entry point hands to
+:func:`~autograder.grading.grader.build_grader`.
 
-The reference runs exactly like a student's notebook (same kernel bootstrap, seeds,
-data copy and evaluator), so a threshold derived from it compares like with like.
+The reference runs exactly like a student's notebook (same Grader: kernel bootstrap,
+seeds, data copy and evaluator), so a threshold derived from it compares like with like.
 """
 
 from __future__ import annotations
@@ -9,62 +11,106 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from autograder.errors import InvalidSubmissionError, ReferenceSolutionError
-from autograder.execution.runner import JobPaths
-from autograder.grading import Prepared, evaluate, execute, metrics_of, score
+from autograder.grading.grader import Grader, ReferenceProvider, ReferenceRun
+from autograder.grading.options import GradeOptions
 from autograder.reference.cache import (
     ReferenceOutcome,
     ReferenceRecord,
     cache_dir,
     make_key,
     reference_path,
+    resolve_reference,
     save,
 )
 from autograder.results import ExecutionSummary, ReferenceSummary
+from autograder.rubric import LoadedRubric
 from autograder.submissions import Submission
 
+Training = Callable[[Callable[[], ReferenceOutcome]], ReferenceOutcome]
+"""Wraps a training run, e.g. to tell the user it started and how it ended."""
 
-def train_reference(prepared: Prepared, directory: Path | None = None) -> ReferenceOutcome:
+
+def train_reference(grader: Grader, directory: Path | None = None) -> ReferenceOutcome:
     """Run the reference in a kernel, measure it, store it; raises ReferenceSolutionError."""
     directory = directory or cache_dir()
-    path = reference_path(prepared.rubric)
-    key = make_key(prepared.rubric, prepared.options.data, prepared.options.seed)
+    path = reference_path(grader.rubric)
+    key = make_key(grader.rubric, grader.options.data, grader.options.seed)
     submission = Submission(id="reference", path=path)
     job_root = Path(tempfile.mkdtemp(prefix="autograder-reference-"))
     try:
         try:
-            record = execute(submission, prepared, JobPaths(job_root))
+            executed = grader.execute(submission, job_root)
         except InvalidSubmissionError as exc:
             raise ReferenceSolutionError(f"reference solution: {exc}") from None
-        _require_clean_run(path, record.summary)
-        evaluated = evaluate(record, prepared)
-        model = evaluated.model
+        _require_clean_run(path, executed.summary)
+        extracted = grader.extract(submission, executed)
+        measured = grader.measure(extracted)
+        model = measured.model
         if model is None:
-            raise ReferenceSolutionError(f"{path}: no model to measure: {evaluated.failure}")
-        summary = ReferenceSummary(
-            **metrics_of(model).model_dump(),
-            weights_sha256=model.weights_sha256,
-            duration_s=record.summary.duration_s,
-            cache_key=key.digest(),
-        )
+            raise ReferenceSolutionError(f"{path}: no model to measure: {measured.failure}")
         entry = ReferenceRecord(
             key=key,
             reference_path=str(path),
-            summary=summary,
-            history=evaluated.artifacts.history(model.key),
+            summary=ReferenceSummary(
+                **model.metrics.model_dump(),
+                weights_sha256=model.weights_sha256,
+                duration_s=executed.summary.duration_s,
+                cache_key=key.digest(),
+            ),
+            history=measured.artifacts.history(model.key),
             score=0.0,
             max_score=0.0,
         )
         # Graded against its own rubric: a reference that loses points means the
         # rubric (or the reference) is wrong, and the instructor should hear it.
-        own = score(submission, dataclasses.replace(prepared, reference=entry), record, evaluated)
-        entry = entry.model_copy(update={"score": own.score, "max_score": own.max_score})
+        checks = dataclasses.replace(grader, reference=entry).check(executed, extracted, measured)
+        entry = entry.model_copy(
+            update={
+                "score": round(sum(c.points for c in checks), 4),
+                "max_score": round(sum(c.max_points for c in checks), 4),
+            }
+        )
     finally:
-        if not prepared.options.keep_jobs:
+        if not grader.options.keep_jobs:
             shutil.rmtree(job_root, ignore_errors=True)
     return ReferenceOutcome(record=entry, path=save(entry, directory), from_cache=False)
+
+
+def reference_provider(training: Training | None = None) -> ReferenceProvider:
+    """The reference-attach policy: the cached run, else trained when thresholds need it.
+
+    ``training`` wraps a training run (the CLI announces it and shows a spinner).
+    """
+
+    def provide(grader: Grader) -> ReferenceRun | None:
+        return resolve_for(grader.rubric, grader.options, lambda: grader, training)
+
+    return provide
+
+
+def resolve_for(
+    rubric: LoadedRubric,
+    options: GradeOptions,
+    grader: Callable[[], Grader],
+    training: Training | None = None,
+) -> ReferenceRecord | None:
+    """:func:`reference_provider`'s policy, building the grader only if it must train."""
+
+    def train() -> ReferenceOutcome:
+        if training is None:
+            return train_reference(grader())
+        return training(lambda: train_reference(grader()))
+
+    return resolve_reference(rubric, options.data, options.seed, train)
+
+
+def fixed_reference(record: ReferenceRun | None) -> ReferenceProvider:
+    """A reference resolved once (by the batch) and carried to every worker."""
+    return lambda _grader: record
 
 
 def _require_clean_run(path: Path, summary: ExecutionSummary) -> None:

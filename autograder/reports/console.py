@@ -21,10 +21,10 @@ from rich.table import Table
 from rich.text import Text
 
 from autograder.environments import missing_module_args
-from autograder.i18n import text
+from autograder.i18n import Language, localized, numeral, text
 from autograder.reports import inert
 from autograder.reports.experiments_table import experiments_table
-from autograder.results import CheckStatus, GradeReport, SubmissionStatus
+from autograder.results import CellError, CheckStatus, GradeReport, SubmissionStatus
 
 # An en dash marks "nothing here" (not measured, no points), distinct from a minus sign.
 NOTHING = "\u2013"
@@ -44,13 +44,6 @@ SUBMISSION_STYLES: dict[SubmissionStatus, str] = {
     "invalid": "bold red",
 }
 
-_NOT_GRADED_LABELS: dict[SubmissionStatus, str] = {
-    "graded": "Note",
-    "error": "Grading error",
-    "timeout": "Timed out",
-    "invalid": "Invalid submission",
-}
-
 _VALUE_WIDTH = 60
 # Expected/measured under a check have a line of their own, so they may be longer.
 _DETAIL_WIDTH = 160
@@ -64,21 +57,23 @@ _MAX_CHECK_ID = 24
 _MAX_SUBMISSION_ID = 28
 
 
-def render_submission(report: GradeReport, console: Console) -> None:
+def render_submission(report: GradeReport, console: Console, lang: Language = "en") -> None:
     """Print one submission's checks, score, data source and execution problems."""
     report = inert.for_terminal(report)
     parts: list[RenderableType] = []
     if report.status != "graded" or report.message:
-        label = _NOT_GRADED_LABELS[report.status]
-        text = report.message or "no further details were recorded"
-        parts.append(Text(f"⚠ {label}: {text}", style=SUBMISSION_STYLES[report.status]))
+        label = text(f"console.label.{report.status}", lang)
+        said = report.message or text("console.no_details", lang)
+        parts.append(Text(f"⚠ {label}: {said}", style=SUBMISSION_STYLES[report.status]))
         parts.append(Text(""))
     if report.checks:
-        parts.append(_checks(report))
+        parts.append(_checks(report, lang))
     else:
-        parts.append(Text("No checks were run.", style="dim"))
+        parts.append(Text(text("console.no_checks", lang), style="dim"))
     parts.append(Text(""))
-    parts.append(_summary(report))
+    parts.append(_summary(report, lang))
+    if report.integrity:
+        parts.extend([Text(""), _integrity(report, lang)])
     if report.experiments:
         parts.extend([Text(""), experiments_table(report.experiments)])
     title = Text.assemble(
@@ -94,20 +89,20 @@ def render_submission(report: GradeReport, console: Console) -> None:
     )
 
 
-def render_class_table(reports: list[GradeReport], console: Console) -> None:
+def render_class_table(reports: list[GradeReport], console: Console, lang: Language = "en") -> None:
     """Print one row per submission and a footer with the mean score."""
     reports = [inert.for_terminal(report) for report in reports]
     if not reports:
-        console.print(Text("No submissions.", style="dim"))
+        console.print(Text(text("console.no_submissions", lang), style="dim"))
         return
     columns = (
-        _Column("Submission", cap=_MAX_SUBMISSION_ID),
-        _Column("Status"),
-        _Column("Score", justify="right"),
-        _Column("Test acc", justify="right"),
-        _Column("Train acc", justify="right"),
-        _Column("Gap", justify="right"),
-        _Column("Params", justify="right"),
+        _Column(text("console.col.submission", lang), cap=_MAX_SUBMISSION_ID),
+        _Column(text("console.col.status", lang)),
+        _Column(text("console.col.score", lang), justify="right"),
+        _Column(text("console.col.test_acc", lang), justify="right"),
+        _Column(text("console.col.train_acc", lang), justify="right"),
+        _Column(text("console.col.gap", lang), justify="right"),
+        _Column(text("console.col.params", lang), justify="right"),
     )
     rows: list[_Row] = []
     for report in reports:
@@ -118,25 +113,25 @@ def render_class_table(reports: list[GradeReport], console: Console) -> None:
         failed = ", ".join(_failed(report))
         below: list[RenderableType] = []
         if failed:
-            below.append(Text.assemble(("failed checks: ", "dim"), failed))
+            below.append(Text.assemble((text("console.failed_prefix", lang), "dim"), failed))
         cells = (
             Text(report.submission.id),
             Text(report.status, style=SUBMISSION_STYLES[report.status]),
-            Text(f"{number(report.score)}/{number(report.max_score)}"),
-            Text(_fixed(metrics.test_accuracy)),
-            Text(_fixed(metrics.train_accuracy)),
-            Text(_fixed(metrics.overfitting_gap, signed=True)),
-            Text(compact(params)),
+            Text(f"{number(report.score, lang=lang)}/{number(report.max_score, lang=lang)}"),
+            Text(_fixed(metrics.test_accuracy, lang)),
+            Text(_fixed(metrics.train_accuracy, lang)),
+            Text(_fixed(metrics.overfitting_gap, lang, signed=True)),
+            Text(compact(params, lang=lang)),
         )
         rows.append(_Row(cells, inline=Text(failed or NOTHING), below=tuple(below)))
     longest_failed = max((len(c) for r in reports for c in _failed(r)), default=0)
-    console.print(_data_title(reports))
+    console.print(_data_title(reports, lang))
     console.print()
     console.print(
         _Rows(
             columns,
             rows,
-            last_header="Failed checks",
+            last_header=text("console.col.failed", lang),
             # Failed checks wrap after a comma, never inside a check id.
             min_inline=max(20, longest_failed + 2),
             indent=2,
@@ -144,7 +139,7 @@ def render_class_table(reports: list[GradeReport], console: Console) -> None:
         )
     )
     console.print()
-    console.print(_class_footer(reports))
+    console.print(_class_footer(reports, lang))
 
 
 # --- rows of fixed columns with a flexible last column --------------------------------
@@ -249,8 +244,11 @@ class _Rows:
 class _ExpectedMeasured:
     """``expected … · measured …`` on one line where it fits, else one line each."""
 
-    def __init__(self, expected: str, measured: str) -> None:
-        self.lines = (f"expected {expected}", f"measured {measured}")
+    def __init__(self, expected: str, measured: str, lang: Language) -> None:
+        self.lines = (
+            text("console.expected", lang, value=expected),
+            text("console.measured_value", lang, value=measured),
+        )
         self.one_line = " · ".join(self.lines)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
@@ -267,11 +265,11 @@ class _ExpectedMeasured:
 # --- one submission ------------------------------------------------------------------
 
 
-def _checks(report: GradeReport) -> _Rows:
+def _checks(report: GradeReport, lang: Language) -> _Rows:
     columns = (
         _Column(""),
-        _Column("Check", cap=_MAX_CHECK_ID),
-        _Column("Points", justify="right"),
+        _Column(text("console.col.check", lang), cap=_MAX_CHECK_ID),
+        _Column(text("console.col.points", lang), justify="right"),
     )
     rows: list[_Row] = []
     for check in report.checks:
@@ -279,104 +277,150 @@ def _checks(report: GradeReport) -> _Rows:
         points = (
             NOTHING
             if check.status == "skipped"
-            else f"{number(check.points)}/{number(check.max_points)}"
+            else f"{number(check.points, lang=lang)}/{number(check.max_points, lang=lang)}"
         )
-        details: list[RenderableType] = [Text(_one_line(check.message, limit=None))]
+        said = _one_line(localized(check, lang), limit=None)
+        details: list[RenderableType] = [Text(said)]
         if check.expected is not None or check.measured is not None:
             details.append(
                 _ExpectedMeasured(
-                    compact(check.expected, _DETAIL_WIDTH), compact(check.measured, _DETAIL_WIDTH)
+                    compact(check.expected, _DETAIL_WIDTH, lang),
+                    compact(check.measured, _DETAIL_WIDTH, lang),
+                    lang,
                 )
             )
+        status = text(f"status.{check.status}", lang)
         rows.append(
             _Row(
-                (Text(f"{glyph} {check.status}", style=style), Text(check.id), Text(points)),
+                (Text(f"{glyph} {status}", style=style), Text(check.id), Text(points)),
                 inline=Group(*details),
                 below=tuple(details),
             )
         )
-    return _Rows(columns, rows, last_header="Message", min_inline=_MIN_MESSAGE_WIDTH)
+    return _Rows(
+        columns,
+        rows,
+        last_header=text("console.col.message", lang),
+        min_inline=_MIN_MESSAGE_WIDTH,
+    )
 
 
-def _summary(report: GradeReport) -> Table:
+def _summary(report: GradeReport, lang: Language) -> Table:
     """Labelled lines; a long value wraps under itself, not under its label."""
     grid = Table.grid(padding=(0, 1, 0, 0))
     grid.add_column(no_wrap=True, style="bold")
     grid.add_column()
-    percent = f" ({report.score / report.max_score:.0%})" if report.max_score > 0 else ""
-    grid.add_row(
-        "Score:",
-        Text.assemble((f"{number(report.score)} / {number(report.max_score)}", "bold"), percent),
+    percent = (
+        " " + text("console.percent", lang, percent=round(100 * report.score / report.max_score))
+        if report.max_score > 0
+        else ""
     )
-    data = report.data
-    grid.add_row(
-        "Data:",
-        Text(f"{data.dataset} · source: {data.source} · fraction: {number(data.fraction, 4)}"),
-    )
-    measured = _metrics_phrase(report)
+    score = f"{number(report.score, lang=lang)} / {number(report.max_score, lang=lang)}"
+    grid.add_row(text("console.score", lang), Text.assemble((score, "bold"), percent))
+    grid.add_row(text("console.data", lang), Text(_data_line(report, lang)))
+    measured = _metrics_phrase(report, lang)
     if measured:
-        grid.add_row("Measured:", Text(measured))
+        grid.add_row(text("console.measured", lang), Text(measured))
     if report.reference is not None:
-        grid.add_row("Reference:", Text(_reference_phrase(report)))
+        grid.add_row(text("console.reference", lang), Text(_reference_phrase(report, lang)))
     if report.graded_model:
-        grid.add_row("Model:", Text(_one_line(report.graded_model)))
-    execution = _execution(report)
+        grid.add_row(text("console.model", lang), Text(_one_line(report.graded_model)))
+    execution = _execution(report, lang)
     if execution is not None:
-        grid.add_row("Execution:", execution)
-    sandbox = _protections(report)
+        grid.add_row(text("console.execution", lang), execution)
+    sandbox = _protections(report, lang)
     if sandbox is not None:
-        grid.add_row("Sandbox:", sandbox)
+        grid.add_row(text("console.sandbox", lang), sandbox)
     environment = report.execution.environment if report.execution is not None else None
     if environment is not None and environment.name == "rubric":  # the default goes unsaid
-        added = ", ".join(environment.installed) or "nothing over the default"
-        built = "" if environment.from_cache else " (built for this run)"
-        grid.add_row("Environment:", Text(f"{environment.key}: {added}{built}"))
+        added = ", ".join(environment.installed) or text("console.env_default", lang)
+        built = "" if environment.from_cache else text("console.env_built", lang)
+        grid.add_row(text("console.environment", lang), Text(f"{environment.key}: {added}{built}"))
     return grid
 
 
-def _protections(report: GradeReport) -> Text | None:
+def _integrity(report: GradeReport, lang: Language) -> Text:
+    """Integrity flags (a minimal hook; styling is the reports' owner's): sentence, evidence."""
+    lines = Text(text("integrity.heading", lang) + ":", style="bold yellow")
+    for flag in report.integrity:
+        evidence = ", ".join(f"{k}={_one_line(str(v), 60)}" for k, v in flag.evidence.items())
+        lines.append(f"\n  ⚑ {text(f'integrity.{flag.code}', lang)}", style="yellow")
+        if evidence:
+            lines.append(f" ({evidence})", style="dim")
+    return lines
+
+
+def _data_line(report: GradeReport, lang: Language) -> str:
+    data = report.data
+    fraction = number(data.fraction, 4, lang=lang)
+    return text(
+        "console.data_line", lang, dataset=data.dataset, source=data.source, fraction=fraction
+    )
+
+
+def _protections(report: GradeReport, lang: Language) -> Text | None:
     """Active layers by name; unavailable ones in red with the reason."""
     layers = report.execution.protections if report.execution is not None else []
     if not layers:
         return None
-    text = Text(", ".join(p.name for p in layers if p.active))
+    shown = Text(", ".join(p.name for p in layers if p.active))
     for gap in (p for p in layers if not p.active):
-        text.append(f"; no {gap.name}: {_one_line(gap.detail)}", style="red")
-    return text
+        missing = text("console.layer_missing", lang, name=gap.name, detail=_one_line(gap.detail))
+        shown.append(missing, style="red")
+    return shown
 
 
-def _metrics_phrase(report: GradeReport) -> str:
+def _metrics_phrase(report: GradeReport, lang: Language) -> str:
     m = report.metrics
     parts = []
     if m.test_accuracy is not None:
-        parts.append(f"test acc {_fixed(m.test_accuracy)}")
+        parts.append(text("console.test_acc", lang, value=_fixed(m.test_accuracy, lang)))
     if m.train_accuracy is not None:
-        parts.append(f"train acc {_fixed(m.train_accuracy)}")
+        parts.append(text("console.train_acc", lang, value=_fixed(m.train_accuracy, lang)))
     if m.overfitting_gap is not None:
-        parts.append(f"gap {_fixed(m.overfitting_gap, signed=True)}")
+        gap = _fixed(m.overfitting_gap, lang, signed=True)
+        parts.append(text("console.gap", lang, value=gap))
     if m.total_params is not None or m.trainable_params is not None:
-        trainable, total = compact(m.trainable_params), compact(m.total_params)
-        parts.append(f"params {trainable} trainable / {total} total")
+        trainable, total = (
+            compact(m.trainable_params, lang=lang),
+            compact(m.total_params, lang=lang),
+        )
+        parts.append(text("console.params", lang, trainable=trainable, total=total))
     return " · ".join(parts)
 
 
-def _reference_phrase(report: GradeReport) -> str:
+def _reference_phrase(report: GradeReport, lang: Language) -> str:
     ref = report.reference
     if ref is None:
         return ""
     parts = [
-        f"{label} {_fixed(value, signed=signed)}"
-        for label, value, signed in (
-            ("test acc", ref.test_accuracy, False),
-            ("train acc", ref.train_accuracy, False),
-            ("gap", ref.overfitting_gap, True),
+        text(key, lang, value=_fixed(value, lang, signed=signed))
+        for key, value, signed in (
+            ("console.test_acc", ref.test_accuracy, False),
+            ("console.train_acc", ref.train_accuracy, False),
+            ("console.gap", ref.overfitting_gap, True),
         )
         if value is not None
     ]
-    return " · ".join(parts) or "no measurement"
+    return " · ".join(parts) or text("console.no_measurement", lang)
 
 
-def _execution(report: GradeReport) -> RenderableType | None:
+def _cell_error(error: CellError, lang: Language) -> str:
+    line = text(
+        "console.cell_error",
+        lang,
+        cell=error.cell,
+        ename=error.ename,
+        evalue=_one_line(error.evalue),
+    )
+    if error.file:  # a submission of several files: say whose cell
+        line = f"{_one_line(error.file)}: {line}"
+    if error.excerpt:
+        line += text("console.excerpt", lang, excerpt=_one_line(error.excerpt))
+    return line
+
+
+def _execution(report: GradeReport, lang: Language) -> RenderableType | None:
     execution = report.execution
     if execution is None:
         return None
@@ -384,30 +428,28 @@ def _execution(report: GradeReport) -> RenderableType | None:
     for error in execution.errors:
         missing = missing_module_args(error)
         if missing:  # the fix is the instructor's: say which package the rubric needs
-            problems.append(text("report.missing_module", "en", **missing))
+            problems.append(text("report.missing_module", lang, **missing))
             continue
-        line = f"cell {error.cell}: {error.ename}: {_one_line(error.evalue)}"
-        if error.excerpt:
-            line += f" — `{_one_line(error.excerpt)}`"
-        problems.append(line)
+        problems.append(_cell_error(error, lang))
     if execution.timed_out:
-        problems.append("timed out")
+        problems.append(text("console.timed_out", lang))
     if execution.kernel_died:
-        problems.append("kernel died")
+        problems.append(text("console.kernel_died", lang))
     problems.extend(
-        f"cell {skipped.cell}: skipped ({skipped.reason})" for skipped in execution.skipped_cells
+        text("console.skipped_cell", lang, cell=skipped.cell, reason=skipped.reason)
+        for skipped in execution.skipped_cells
     )
     if execution.message and execution.message != report.message:
         problems.append(_one_line(execution.message))
-    duration = f"{execution.duration_s:.1f} s"
+    duration = numeral(f"{execution.duration_s:.1f}", lang)
     if not problems:
-        return Text(f"{duration}, no problems")
+        return Text(text("console.no_problems", lang, duration=duration))
     bullets = Table.grid(padding=(0, 1, 0, 0))
     bullets.add_column(no_wrap=True)
     bullets.add_column(style="red")
     for problem in problems:
         bullets.add_row("•", Text(problem))
-    return Group(Text(f"{duration}, problems:", style="bold"), bullets)
+    return Group(Text(text("console.problems", lang, duration=duration), style="bold"), bullets)
 
 
 # --- the class table -----------------------------------------------------------------
@@ -417,99 +459,108 @@ def _failed(report: GradeReport) -> list[str]:
     return [c.id for c in report.checks if c.status in ("fail", "error", "partial")]
 
 
-def _data_title(reports: list[GradeReport]) -> Text:
+def _data_title(reports: list[GradeReport], lang: Language) -> Text:
     rubrics = dict.fromkeys(r.rubric.id for r in reports)
-    sources = dict.fromkeys(
-        f"{r.data.dataset} · source: {r.data.source} · fraction: {number(r.data.fraction, 4)}"
-        for r in reports
-    )
+    sources = dict.fromkeys(_data_line(r, lang) for r in reports)
     return Text(f"{', '.join(rubrics)} — {'; '.join(sources)}")
 
 
-def _class_footer(reports: list[GradeReport]) -> Text:
+def _class_footer(reports: list[GradeReport], lang: Language) -> Text:
     count = len(reports)
     mean = sum(r.score for r in reports) / count
     maxima = {r.max_score for r in reports}
     if len(maxima) == 1 and (top := maxima.pop()) > 0:
-        score = f"mean score {number(mean)} / {number(top)} ({mean / top:.0%})"
+        score = text(
+            "console.mean_score",
+            lang,
+            mean=number(mean, lang=lang),
+            top=number(top, lang=lang),
+            percent=round(100 * mean / top),
+        )
     else:
         # Reports graded with different rubric versions only compare as percentages.
         ratios = [r.score / r.max_score for r in reports if r.max_score > 0]
-        score = f"mean {sum(ratios) / len(ratios):.0%}" if ratios else "no points available"
+        score = (
+            text("console.mean_percent", lang, percent=round(100 * sum(ratios) / len(ratios)))
+            if ratios
+            else text("console.no_points", lang)
+        )
     statuses = Counter(r.status for r in reports)
     by_status = ", ".join(f"{status} {n}" for status, n in sorted(statuses.items()))
-    noun = "submission" if count == 1 else "submissions"
-    return Text(f"{count} {noun} · {score} · {by_status}")
+    key = "console.submissions.one" if count == 1 else "console.submissions.many"
+    return Text(f"{text(key, lang, count=count)} · {score} · {by_status}")
 
 
 # --- compact values ------------------------------------------------------------------
 
 
-def number(value: float, decimals: int = 2) -> str:
-    """Points without float noise, at most ``decimals`` places: 7.5, 10, 1.33."""
+def number(value: float, decimals: int = 2, *, lang: Language = "en") -> str:
+    """Points without float noise, at most ``decimals`` places: 7.5, 10, 1.33 (es: 1,33)."""
     rounded = round(float(value), decimals)
     if rounded.is_integer():
         return str(int(rounded))
-    return f"{rounded:.{decimals}f}".rstrip("0")
+    return numeral(f"{rounded:.{decimals}f}".rstrip("0"), lang)
 
 
-def compact(value: Any, limit: int = _VALUE_WIDTH) -> str:
+def compact(value: Any, limit: int = _VALUE_WIDTH, lang: Language = "en") -> str:
     """A one-line form of an expected/measured JSON value, e.g. ``{min: 0.85}`` → ``≥ 0.85``."""
-    text = _one_line(_compact(value), limit=None)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    shown = _one_line(_compact(value, lang), limit=None)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
-def _compact(value: Any) -> str:
+def _compact(value: Any, lang: Language) -> str:
     if isinstance(value, dict):
-        return _compact_mapping(value)
+        return _compact_mapping(value, lang)
     if isinstance(value, list | tuple):
         items = list(value)
         if items and all(isinstance(item, dict) and "type" in item for item in items):
-            return " → ".join(_compact_mapping(item) for item in items)
-        return "[" + ", ".join(_compact(item) for item in items) + "]"
-    return _compact_scalar(value)
+            return " → ".join(_compact_mapping(item, lang) for item in items)
+        return "[" + ", ".join(_compact(item, lang) for item in items) + "]"
+    return _compact_scalar(value, lang)
 
 
-def _compact_scalar(value: Any) -> str:
+def _compact_scalar(value: Any, lang: Language) -> str:
     if value is None:
         return NOTHING
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return text("console.yes" if value else "console.no", lang)
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
     if isinstance(value, int):
-        return f"{value:,}"
+        return numeral(f"{value:,}", lang)
     if isinstance(value, float):
-        return f"{value:.4g}"
+        return numeral(f"{value:.4g}", lang)
     return str(value)
 
 
-def _compact_mapping(value: dict[str, Any]) -> str:
+def _compact_mapping(value: dict[str, Any], lang: Language) -> str:
     keys = set(value)
     if keys and keys <= {"min", "max"}:
         low, high = value.get("min"), value.get("max")
         if low is not None and high is not None:
-            return _compact(low) if low == high else f"{_compact(low)}{NOTHING}{_compact(high)}"
+            if low == high:
+                return _compact(low, lang)
+            return f"{_compact(low, lang)}{NOTHING}{_compact(high, lang)}"
         if low is not None:
-            return f"≥ {_compact(low)}"
+            return f"≥ {_compact(low, lang)}"
         if high is not None:
-            return f"≤ {_compact(high)}"
+            return f"≤ {_compact(high, lang)}"
     if "type" in value:
         # A layer: Dense(128, relu), the way students write it.
         # Shapes are too long for a table cell; the architecture diff in details has them.
         args = [
-            _compact(v)
+            _compact(v, lang)
             for k, v in value.items()
             if k != "type" and v is not None and not isinstance(v, dict | list)
         ]
         return f"{value['type']}({', '.join(args)})" if args else str(value["type"])
-    return ", ".join(f"{k}={_compact(v)}" for k, v in value.items())
+    return ", ".join(f"{k}={_compact(v, lang)}" for k, v in value.items())
 
 
-def _fixed(value: float | None, *, signed: bool = False) -> str:
+def _fixed(value: float | None, lang: Language = "en", *, signed: bool = False) -> str:
     if value is None:
         return NOTHING
-    return f"{value:+.4f}" if signed else f"{value:.4f}"
+    return numeral(f"{value:+.4f}" if signed else f"{value:.4f}", lang)
 
 
 def _one_line(text: str, limit: int | None = _LINE_WIDTH) -> str:

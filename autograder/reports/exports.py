@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from autograder.errors import UsageError
+from autograder.i18n import Language
 from autograder.reports.canvas_csv import write_canvas_csv
 from autograder.reports.csv_report import write_csv_gradebook
 from autograder.reports.gradescope import write_gradescope
@@ -44,25 +45,32 @@ def parse_formats(values: list[str]) -> list[str]:
     return chosen
 
 
-def _json(out_dir: Path, summary: ClassSummary, assignment: str) -> Path:
+def _json(out_dir: Path, summary: ClassSummary, assignment: str, lang: Language) -> Path:
     for report in summary.submissions:
         write_result(out_dir, report)
     return write_summary(out_dir, summary)
 
 
-_WRITERS: dict[str, Callable[[Path, ClassSummary, str], Path]] = {
+# Each writer gets (out dir, summary, assignment name, language) and uses what it needs.
+_WRITERS: dict[str, Callable[[Path, ClassSummary, str, Language], Path]] = {
     "json": _json,
-    "csv": lambda out, summary, _: write_csv_gradebook(out, summary),
-    "canvas-csv": write_canvas_csv,
-    "moodle-csv": lambda out, summary, _: write_moodle_csv(out, summary),
-    "gradescope": lambda out, summary, _: write_gradescope(out, summary),
-    "junit": lambda out, summary, _: write_junit(out, summary),
-    "markdown": lambda out, summary, _: write_markdown(out, summary),
+    "csv": lambda out, summary, _, __: write_csv_gradebook(out, summary),
+    "canvas-csv": lambda out, summary, assignment, _: write_canvas_csv(out, summary, assignment),
+    "moodle-csv": lambda out, summary, _, __: write_moodle_csv(out, summary),
+    "gradescope": lambda out, summary, _, __: write_gradescope(out, summary),
+    "junit": lambda out, summary, _, __: write_junit(out, summary),
+    "markdown": lambda out, summary, _, lang: write_markdown(out, summary, lang),
 }
 
 
 def write_exports(
-    out_dir: Path, summary: ClassSummary, formats: list[str], assignment: str
+    out_dir: Path,
+    summary: ClassSummary,
+    formats: list[str],
+    assignment: str,
+    lang: Language = "en",
 ) -> list[Path]:
     """Write each file format in ``formats`` (``console``, ``github``: the caller's)."""
-    return [_WRITERS[name](out_dir, summary, assignment) for name in formats if name in _WRITERS]
+    return [
+        _WRITERS[name](out_dir, summary, assignment, lang) for name in formats if name in _WRITERS
+    ]

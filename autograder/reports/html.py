@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from pydantic import BaseModel
 
 from autograder.errors import UsageError
-from autograder.i18n import Language, hint, localized, text
+from autograder.i18n import Language, hint, localized, numeral, text
 from autograder.reports import plots
 from autograder.reports.json_report import safe_dirname
 from autograder.results import ClassSummary, GradeReport
@@ -149,7 +149,7 @@ def render_feedback(report: GradeReport, lang: Language) -> str:
         per_class=per_class,
         experiment_columns=columns,
         experiment_rows=rows,
-        metrics={k: _cell(v) for k, v in metrics.items()},
+        metrics={t(f"html.metric.{k}"): numeral(_cell(v), lang) for k, v in metrics.items()},
     )
 
 

@@ -18,10 +18,19 @@ from autograder.environments import missing_module_args
 from autograder.i18n import Language, hint, localized, text
 from autograder.reports import inert
 from autograder.reports.console import CHECK_GLYPHS
-from autograder.results import CheckResult, GradeReport
+from autograder.results import CellError, CheckResult, GradeReport
 
 _MAX_VALUE = 160
 _MAX_CELL_ERRORS = 3
+
+
+def _cell_error(error: CellError, lang: Language) -> str:
+    missing = missing_module_args(error)
+    if missing:
+        return text("report.missing_module", lang, **missing)
+    line = text("report.cell_error", lang, cell=error.cell, ename=error.ename, evalue=error.evalue)
+    # A submission of several files: say whose cell.
+    return f"{error.file}: {line}" if error.file else line
 
 
 def render_self_check(
@@ -49,19 +58,7 @@ def render_self_check(
         console.print(Text(line, style="bold red"))
     if report.execution is not None:
         for error in report.execution.errors[:_MAX_CELL_ERRORS]:
-            missing = missing_module_args(error)
-            line = (
-                text("report.missing_module", lang, **missing)
-                if missing
-                else text(
-                    "report.cell_error",
-                    lang,
-                    cell=error.cell,
-                    ename=error.ename,
-                    evalue=error.evalue,
-                )
-            )
-            console.print(Text("! " + line, style="magenta"))
+            console.print(Text("! " + _cell_error(error, lang), style="magenta"))
         if report.execution.errors:
             console.print()
     for check in report.checks:

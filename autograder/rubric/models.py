@@ -499,6 +499,17 @@ class ReferenceSpec(_Frozen):
     )
 
 
+class LeakageSpec(_Frozen):
+    """What a test-split leakage flag costs (autograder.integrity)."""
+
+    penalty: float = Field(
+        default=0.0,
+        ge=0,
+        description="Points taken off the total when the graded model was fitted on test "
+        "rows; 0 (default) only flags it for the instructor.",
+    )
+
+
 class Rubric(_Frozen):
     """A whole rubric file."""
 
@@ -524,7 +535,16 @@ class Rubric(_Frozen):
         default_factory=EnvironmentSpec,
         description="Extra packages for the kernel; none: the grader's own environment.",
     )
+    submission_files: str | None = Field(
+        default=None,
+        description="Glob a student's file must match to run, e.g. `*.ipynb` or `taller*.ipynb`; "
+        "default: every notebook (else every script) of the submission.",
+    )
     checks: list[Check] = Field(min_length=1, description="The checks, in report order.")
+    leakage: LeakageSpec = Field(
+        default_factory=LeakageSpec,
+        description="The penalty for a model fitted on the test split (flagged either way).",
+    )
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Rubric:

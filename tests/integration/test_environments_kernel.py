@@ -18,7 +18,8 @@ from autograder.datasets.base import DataOptions
 from autograder.execution.runner import JobPaths, RunOptions, run_source
 from autograder.execution.sandbox import bwrap_problem
 from autograder.execution.source import load_source
-from autograder.grading import GradeOptions, grade_submission, prepare
+from autograder.grading.options import GradeOptions
+from autograder.grading.session import open_grader
 from autograder.results import GradeReport
 from autograder.rubric import load_rubric
 from autograder.submissions import discover
@@ -156,9 +157,9 @@ assert not escrito, "the environment must be read-only in the sandbox"
 def _grade(tmp_path: Path, name: str) -> GradeReport:
     loaded = load_rubric(tmp_path / "rubric.yaml")
     options = GradeOptions(data=DataOptions(source="synthetic"), threads=1)
-    prepared = prepare(loaded, options, tmp_path / f"data-{name}")
     (submission,) = discover(tmp_path / "alumno.py")
-    return grade_submission(submission, prepared)
+    with open_grader(loaded, options) as grader:
+        return grader.grade(submission)
 
 
 def test_rubric_environment_is_built_once_then_used_offline(

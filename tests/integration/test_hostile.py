@@ -197,7 +197,7 @@ def test_every_kernel_run_lists_its_protections(batch: Batch) -> None:
 def test_machine_is_left_clean(batch: Batch) -> None:
     # Only the grader's own evaluator may outlive the batch (it serves this process).
     left = [_cmdline(pid) for pid in _descendants(os.getpid())]
-    assert [c for c in left if "autograder.evaluator" not in c] == []
+    assert [c for c in left if "autograder.measure.evaluator" not in c] == []
     assert not [c for c in _cmdlines() if "sleep 3600" in c or "sleep 3601" in c]
     # Every job dir is gone; the grader's data copy lives until the process exits.
     left = [p.name for p in batch.scratch.iterdir()]

@@ -97,7 +97,7 @@ def test_bootstrap_records_and_exports_without_touching_numbering(tmp_path: Path
     assert artifacts.calls_for(exported.key, "evaluate")
     # The colab stub explains itself in the cell's own output, where a student looks.
     streams = "".join(o.get("text", "") for o in record.outputs[1])  # type: ignore[attr-defined]
-    assert "drive.mount('/content/drive') is unavailable" in streams
+    assert "Google Drive (/content/drive) is not available while grading" in streams
 
 
 def test_cell_ignoring_interrupt_is_killed_and_trained_model_kept(tmp_path: Path) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from autograder.batch.store import RunIdentity
+from autograder.datasets.base import DataOptions
+from autograder.grading.options import GradeOptions, RunIdentity
 from autograder.results import (
     CheckResult,
     DataInfo,
@@ -21,11 +22,9 @@ from autograder.submissions import Submission
 
 IDENTITY = RunIdentity(
     rubric_sha256="r" * 64,
-    data_source="synthetic",
-    fraction=0.01,
-    dataset="fashion_mnist",
-    seed=0,
-    timeout_s=None,
+    options=GradeOptions(data=DataOptions(source="synthetic", fraction=0.01)).model_dump(
+        mode="json"
+    ),
     grader_version="test",
 )
 

@@ -19,7 +19,7 @@ import pytest
 from autograder.artifacts import Artifacts, RecordedCall
 from autograder.checks.base import CheckContext
 from autograder.datasets.base import Splits
-from autograder.measurements import CompileInfo, LayerInfo, ModelMeasurements
+from autograder.measure.facts import CompileInfo, LayerInfo, ModelMeasurements
 from autograder.rubric.models import AccuracyCheck, DatasetSpec, Rubric
 
 

@@ -216,24 +216,6 @@ def test_report_for_is_valid() -> None:
     assert report_for(sub).score == 1.0
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"rubric_sha256": "x" * 64},
-        {"fraction": 0.02},
-        {"data_source": "real"},
-        {"seed": 1},
-        {"timeout_s": 60.0},
-        {"grader_version": "other"},
-        {"reference": "key:weights"},
-    ],
-)
-def test_every_setting_that_changes_a_result_changes_the_key(change: dict[str, object]) -> None:
-    assert IDENTITY.model_copy(update=change).key("a", "sha") != IDENTITY.key("a", "sha")
-    assert IDENTITY.key("a", "sha") != IDENTITY.key("b", "sha")
-    assert IDENTITY.key("a", "sha") != IDENTITY.key("a", "other")
-
-
 def test_a_file_that_is_not_a_store_is_a_one_line_error(tmp_path: Path) -> None:
     fixture = Path(__file__).parent.parent / "fixtures" / "store" / "not_sqlite.sqlite"
     path = tmp_path / "results.sqlite"

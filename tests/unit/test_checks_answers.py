@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 
-from autograder.answers import concept_hits, find_answers, fold
+from autograder.answers import concept_hits, find_answers
 from autograder.artifacts import Artifacts
 from autograder.checks.answers import check_answers
 from autograder.checks.base import CheckContext
 from autograder.execution.source import SourceCell, load_source
 from autograder.rubric import load_rubric
 from autograder.rubric.models import AnswersCheck, ConceptGroup, Question
+from autograder.text import fold
 
 ROOT = Path(__file__).resolve().parents[2]
 

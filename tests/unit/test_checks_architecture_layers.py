@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from autograder.checks.architecture import check_architecture
-from autograder.evaluation import _layer_info
-from autograder.measurements import LayerInfo
+from autograder.measure.facts import LayerInfo
+from autograder.measure.keras_model import _layer_info
 from autograder.rubric.models import ArchitectureCheck, LayerSpec
 
 

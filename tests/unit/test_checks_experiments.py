@@ -9,8 +9,8 @@ import pytest
 
 from autograder.artifacts import RecordedCall
 from autograder.checks.base import CheckContext
-from autograder.checks.experiments import check_experiments
-from autograder.experiments import validation_start
+from autograder.checks.experiments import check_experiments, holdout_of
+from autograder.measure.keras_model import validation_start
 from autograder.results import ExperimentRow, ReferenceSummary
 from autograder.rubric.models import ExperimentsCheck, ExperimentSpec, Range, ReferenceBound
 
@@ -81,7 +81,7 @@ def test_every_configuration_present_gets_full_marks(build: Any) -> None:
     outcome = check_experiments(LAB, context(build, full_lab()))
     assert outcome.status == "pass", outcome.message
     assert outcome.points == 7
-    assert outcome.message == "6 of 6 required experiments found in 10 trained models"
+    assert outcome.message == "6 of 6 required experiments found in 10 trained model(s)"
     assert outcome.measured["widths"] == {str(w): [f"m{i}"] for i, w in enumerate(WIDTHS)}
     # A float32 learning rate still matches the rubric's 0.0001.
     assert outcome.measured["lr-low"] == ["m8"]
@@ -133,11 +133,11 @@ def _fit(split: float, rows: int) -> RecordedCall:
 
 
 def test_validation_start_reproduces_keras_split() -> None:
-    assert validation_start(_fit(0.2, 600), 600) == 480
-    assert validation_start(_fit(0.1, 601), 601) == 540  # floor, as Keras does
-    assert validation_start(_fit(0.0, 600), 600) is None
+    assert validation_start(holdout_of(_fit(0.2, 600)), 600) == 480
+    assert validation_start(holdout_of(_fit(0.1, 601)), 601) == 540  # floor, as Keras does
+    assert validation_start(holdout_of(_fit(0.0, 600)), 600) is None
     # The student passed a subset: the grader cannot tell which rows were held out.
-    assert validation_start(_fit(0.2, 500), 600) is None
+    assert validation_start(holdout_of(_fit(0.2, 500)), 600) is None
 
 
 def test_cnn_threshold_relative_to_the_reference(build: Any) -> None:

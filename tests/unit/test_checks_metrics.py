@@ -6,8 +6,21 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from autograder.checks.metrics import check_accuracy, check_overfitting_gap
-from autograder.rubric.models import AccuracyCheck, OverfittingGapCheck
+from autograder.checks.metrics import (
+    LEARNED_MARGIN,
+    check_accuracy,
+    check_overfitting_gap,
+    learning_floor,
+)
+from autograder.rubric.models import (
+    AccuracyCheck,
+    DatasetSpec,
+    DeclaredDataset,
+    OverfittingGapCheck,
+    ReferenceBound,
+    ReferenceSpec,
+    Rubric,
+)
 
 if TYPE_CHECKING:
     from conftest import Build
@@ -78,3 +91,68 @@ def test_no_model(build: Build) -> None:
     accuracy = check_accuracy(AccuracyCheck(id="a", points=1, min=0.5), ctx)
     gap = check_overfitting_gap(OverfittingGapCheck(id="gap", points=1), ctx)
     assert accuracy.message == gap.message == "no trained model was captured: kernel died"
+
+
+# ------------------------------------------------- no gap credit without learning
+
+
+def test_chance_level_model_earns_no_gap_credit(build: Build) -> None:
+    """Gap 0.000 at 10 % accuracy is an untrained model, not a well-generalising one."""
+    check = OverfittingGapCheck(id="gap", points=1, max=0.05)
+    outcome = check_overfitting_gap(check, build.context(build.model(test=0.1, train=0.1)))
+    assert (outcome.status, outcome.points) == ("fail", 0)
+    assert outcome.message_id == "gap.not_learned"
+    # The rubric's bar is 0.5, chance 0.1: the floor is halfway, 0.3.
+    assert outcome.message_args["floor"] == pytest.approx(0.3)
+    assert outcome.message_args["chance"] == pytest.approx(0.1)
+    assert outcome.message.startswith("no credit for gap 0.000: test accuracy 0.100 < 0.300")
+
+
+@pytest.mark.parametrize(("test", "status"), [(0.29, "fail"), (0.31, "pass")])
+def test_floor_sits_halfway_between_chance_and_the_accuracy_bar(
+    build: Build, test: float, status: str
+) -> None:
+    check = OverfittingGapCheck(id="gap", points=1, max=0.05)
+    outcome = check_overfitting_gap(check, build.context(build.model(test=test, train=test)))
+    assert outcome.status == status
+
+
+def test_floor_without_an_accuracy_check_is_chance_plus_margin() -> None:
+    rubric = Rubric(
+        schema_version=1,
+        id="unit",
+        title="Unit",
+        dataset=DatasetSpec(name="cifar100"),
+        checks=[OverfittingGapCheck(id="gap", points=1, max=0.1)],
+    )
+    floor = learning_floor(rubric, None)
+    assert floor.bar is None
+    assert floor.value == pytest.approx(0.01 + LEARNED_MARGIN)
+
+
+def test_floor_follows_a_reference_relative_bar_and_declared_classes() -> None:
+    rubric = Rubric(
+        schema_version=1,
+        id="unit",
+        title="Unit",
+        dataset=DatasetSpec(
+            name="declared",
+            declared=DeclaredDataset(
+                name="toy", input_shape=[5, 5], classes=2, train_size=10, test_size=10
+            ),
+        ),
+        checks=[AccuracyCheck(id="acc", points=1, min=ReferenceBound(reference=-0.05))],
+        reference=ReferenceSpec(path="reference.ipynb"),
+    )
+    floor = learning_floor(rubric, 0.95)
+    assert floor.chance == 0.5
+    assert floor.bar == pytest.approx(0.9)
+    assert floor.value == pytest.approx(0.7)  # halfway from 0.5 to 0.9
+    # Without a reference the bar is unknown and only the margin over chance counts.
+    assert learning_floor(rubric, None).value == pytest.approx(0.6)
+
+
+def test_a_learned_model_keeps_its_gap_verdict(build: Build) -> None:
+    check = OverfittingGapCheck(id="gap", points=1, max=0.05)
+    outcome = check_overfitting_gap(check, build.context(build.model(test=0.45, train=0.47)))
+    assert (outcome.status, outcome.message_id) == ("pass", "gap.pass")

@@ -72,7 +72,7 @@ def test_a_crashing_check_becomes_an_error_and_the_rest_still_run(
     def broken(check: object, ctx: object) -> typing.NoReturn:
         raise ValueError("layers\nsecond line")
 
-    monkeypatch.setitem(registry.CHECKS, "parameters", broken)
+    monkeypatch.setitem(registry.CHECKS, "parameters", registry.Registered(broken))
     results = registry.run_checks(_rubric(), build.context(build.model(), [build.fit(10)]))
     crashed = results[1]
     assert crashed.status == "error"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder.evaluation import measure_model
+from autograder.measure.keras_model import measure_model
 from autograder.rubric.models import Preprocessing
 
 SCALE = Preprocessing(scale=255)

@@ -10,7 +10,9 @@ from pydantic import ValidationError
 
 from autograder.datasets.base import DataOptions
 from autograder.datasets.declared import fingerprint, generate
-from autograder.grading import GradeOptions, prepare
+from autograder.grading.grader import prepare_kernel_data
+from autograder.grading.options import GradeOptions, evaluator_config
+from autograder.measure.data import grader_splits
 from autograder.rubric import load_rubric
 from autograder.rubric.models import DatasetSpec, DeclaredDataset
 
@@ -66,12 +68,17 @@ def test_declared_name_and_block_go_together(fields: dict[str, object]) -> None:
         DatasetSpec.model_validate(fields)
 
 
-def test_prepare_serves_the_toy_data_as_a_file(tmp_path: Path) -> None:
+def test_the_kernels_and_the_evaluator_get_the_same_toy_data(tmp_path: Path) -> None:
     rubric = load_rubric(ROOT / "rubrics" / "toy-dense.yaml")
-    prepared = prepare(rubric, GradeOptions(data=DataOptions(source="synthetic")), tmp_path)
-    assert prepared.kernel_data == {}
-    ((name, path),) = prepared.work_files.items()
+    options = GradeOptions(data=DataOptions(source="synthetic"))
+    kernel = prepare_kernel_data(rubric, options, tmp_path)
+    assert kernel.datasets == {}
+    ((name, path),) = kernel.work_files.items()
     assert name == "toy_dense.npz"
+    # What the evaluator process loads: under `grade` this once failed with
+    # "unknown dataset 'declared'".
+    config = evaluator_config(rubric, options)
+    measured_on = grader_splits(config.dataset, config.data)
     with np.load(path) as served:
-        assert np.array_equal(served["x_test"], prepared.splits.x_test)
-    assert prepared.data_info.dataset == "toy_dense"
+        assert np.array_equal(served["x_test"], measured_on.x_test)
+        assert np.array_equal(served["y_train"], measured_on.y_train)

@@ -11,7 +11,7 @@ from autograder.checks.architecture import check_architecture
 from autograder.checks.compile import check_compile
 from autograder.checks.parameters import check_parameters
 from autograder.errors import EvaluationError
-from autograder.evaluation import canonical_loss, compile_info_from_config, measure_model
+from autograder.measure.keras_model import canonical_loss, compile_info_from_config, measure_model
 from autograder.rubric.models import (
     ArchitectureCheck,
     CompileCheck,

@@ -10,20 +10,22 @@ import pytest
 from autograder import datasets
 from autograder.datasets.base import DataOptions
 from autograder.errors import EvaluationError
-from autograder.evaluation import measure_model
-from autograder.evaluator import Evaluator, EvaluatorConfig
 from autograder.execution.limits import Limits
-from autograder.rubric.models import Preprocessing
+from autograder.measure.evaluator import Evaluator, EvaluatorConfig
+from autograder.measure.keras_model import measure_model
+from autograder.rubric.models import DatasetSpec, Preprocessing
 
 if TYPE_CHECKING:
     from conftest import SavedModels
 
 DATA = DataOptions(source="synthetic", fraction=0.02)
-CONFIG = EvaluatorConfig(dataset="fashion_mnist", data=DATA, preprocessing=Preprocessing())
+CONFIG = EvaluatorConfig(dataset=DatasetSpec(name="fashion_mnist"), data=DATA)
 
 
 def test_a_worker_that_cannot_start_is_a_clear_error() -> None:
-    bad = CONFIG.model_copy(update={"dataset": "imagenet"})
+    # Unvalidated on purpose: the worker validates what it is sent.
+    unknown = DatasetSpec.model_construct(name="imagenet")  # type: ignore[arg-type]
+    bad = CONFIG.model_copy(update={"dataset": unknown})
     with Evaluator(bad, Limits()) as evaluator, pytest.raises(EvaluationError) as caught:
         evaluator.measure(Path("nothing.keras"), "m0")
     assert str(caught.value).startswith("the evaluator could not start: ")

@@ -4,27 +4,38 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from pipeline_fakes import graded_model
 from student_reports import ROOT, RUBRIC_PATH, report_for
 
 from autograder import cli
-from autograder.batch import grader
+from autograder.grading.grader import Backends
+from autograder.measure.facts import ModelMeasurements
 from autograder.reports.github import error_annotations, step_summary, write_github
-from autograder.results import GradeReport, SubmissionInfo
-from autograder.submissions import Submission
+from autograder.results import GradeReport
 
 NOTEBOOK = ROOT / "submissions" / "fashion-mnist" / "correct.ipynb"
 
+if TYPE_CHECKING:
+    from conftest import Build
+
 
 @pytest.fixture
-def failing(build) -> GradeReport:  # type: ignore[no-untyped-def]
+def failing_model(build: Build) -> ModelMeasurements:
     layers = [
         build.layer("Flatten", shape=(None, 784)),
         build.layer("Dense", 500, "relu", (None, 500)),
         build.layer("Dense", 10, "softmax", (None, 10)),
     ]
-    model = build.model(layers, trainable=397_510, test=0.78, train=0.85)
+    model: ModelMeasurements = build.model(layers, trainable=397_510, test=0.78, train=0.85)
+    return model
+
+
+@pytest.fixture
+def failing(build: Build, failing_model: ModelMeasurements) -> GradeReport:
+    model = failing_model
     report = report_for(model, build.context(model, [build.fit(10)]).artifacts)
     return report.model_copy(
         update={"submission": report.submission.model_copy(update={"path": "hw/a,b:c.ipynb"})}
@@ -75,48 +86,41 @@ def test_without_actions_the_summary_goes_to_stdout(failing: GradeReport) -> Non
     assert "## Autograder: T" in out.getvalue()
 
 
-def _fake_grade(monkeypatch: pytest.MonkeyPatch, report: GradeReport) -> None:
-    """grade without kernels, TensorFlow or data: every submission gets ``report``."""
-
-    def fake_grade(sub: Submission, prepared: object) -> GradeReport:
-        info = SubmissionInfo(id=sub.id, path=str(sub.path), sha256=sub.sha256)
-        return report.model_copy(update={"submission": info})
-
-    monkeypatch.setattr(grader, "grade_submission", fake_grade)
-    monkeypatch.setattr(grader.WorkerGrade, "prepared", lambda self: None)
-    monkeypatch.setattr(cli, "_warm_up_tensorflow", lambda log: None)
-    monkeypatch.setattr(cli, "_reference_record", lambda *args: None)
+def _fakes(build: Build, model: ModelMeasurements) -> Backends:
+    """grade without kernels or TensorFlow: every kernel leaves ``model``, trained 10 epochs
+    (the reference too, so relative thresholds are met and only the structure fails)."""
+    return graded_model(model, [build.fit(10)])
 
 
 # The failing report scores 7 of 10 (architecture and parameters lost): 7.5 is above it.
 @pytest.mark.parametrize(("threshold", "code"), [(None, 0), (2, 0), (7, 0), (7.5, 1)])
 def test_grade_exit_code_and_fail_under(
-    failing: GradeReport,
-    monkeypatch: pytest.MonkeyPatch,
+    build: Build,
+    failing_model: ModelMeasurements,
     tmp_path: Path,
     threshold: float | None,
     code: int,
 ) -> None:
-    _fake_grade(monkeypatch, failing)
     args = ["grade", str(NOTEBOOK), "--rubric", str(RUBRIC_PATH), "--out", str(tmp_path / "o")]
     args += ["--data", "synthetic", "--jobs", "1"]
     if threshold is not None:
         args += ["--fail-under", str(threshold)]
-    assert cli.main(args) == code
+    assert cli.main(args, backends=_fakes(build, failing_model)) == code
 
 
 def test_grade_format_github(
-    failing: GradeReport,
+    build: Build,
+    failing_model: ModelMeasurements,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _fake_grade(monkeypatch, failing)
     summary = tmp_path / "step.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     args = ["grade", str(NOTEBOOK), "--rubric", str(RUBRIC_PATH), "--out", str(tmp_path / "o")]
     args += ["--data", "synthetic", "--jobs", "1"]
-    assert cli.main([*args, "--format", "github", "--lang", "en"]) == 0
+    fakes = _fakes(build, failing_model)
+    assert cli.main([*args, "--format", "github", "--lang", "en"], backends=fakes) == 0
     assert "::error file=" in capsys.readouterr().out
     assert "| `architecture` | ❌ fail |" in summary.read_text(encoding="utf-8")
 

@@ -71,8 +71,8 @@ def test_moodle_zip_with_accents_nested_zip_and_several_notebooks(tmp_path: Path
     first = subs["María Núñez_101"]
     assert (first.student_id, first.display_name) == ("101", "María Núñez")
     assert first.path.name == "a.ipynb"
-    assert first.note is not None
-    assert "graded a.ipynb" in first.note
+    # Both notebooks are the hand-in: each runs, in name order.
+    assert [p.name for p in first.files] == ["a.ipynb", "b.ipynb"]
     nested = subs["François Çelik_103"]
     assert nested.path.name == "notebook.ipynb"
     assert nested.problem is None
@@ -96,8 +96,9 @@ def test_canvas_zip_groups_by_user_and_marks_late(tmp_path: Path) -> None:
     assert set(subs) == {"11", "12", "13"}
     assert subs["11"].late
     assert subs["11"].path.name == "perezana_late_11_901_tarea.ipynb"
+    assert subs["11"].files == ()  # one notebook; the script next to it is a helper
     assert subs["11"].note is not None
-    assert "graded tarea.ipynb" in subs["11"].note
+    assert "not run: extra.py" in subs["11"].note
     assert not subs["12"].late
     assert subs["12"].display_name == "gomezluis"
     assert subs["13"].path.name == "modelo.ipynb"

@@ -6,11 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pipeline_fakes import FakeMeasurer
 
-from autograder import cli
 from autograder.cli import main
 from autograder.datasets.base import DataOptions
 from autograder.errors import ReferenceSolutionError
+from autograder.execution.runner import ExecutionRecord
+from autograder.grading.grader import Backends
 from autograder.reference import cache
 from autograder.results import ReferenceSummary
 from autograder.rubric import load_rubric
@@ -92,21 +94,25 @@ def test_missing_reference_file_is_a_one_line_error(rubric_copy: Path) -> None:
 
 
 def test_warm_cache_answers_without_tensorflow_or_a_kernel(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], rubric_copy: Path
+    capsys: pytest.CaptureFixture[str], rubric_copy: Path
 ) -> None:
     key = cache.make_key(load_rubric(rubric_copy), SYNTHETIC, 0)
     cache.save(_record(key), cache.cache_dir())
 
-    def refuse(_: Path) -> None:
-        raise AssertionError("a warm cache must not import TensorFlow")
-
-    monkeypatch.setattr(cli, "_warm_up_tensorflow", refuse)
+    # Any kernel run or measurement would fail the command: a warm cache needs neither.
+    refuse = Backends(runner=_refuse, measurer=FakeMeasurer())
     args = ["reference", "-r", str(rubric_copy), "--data", "synthetic", "--fraction", "0.05"]
-    assert main(args) == 0
+    assert main(args, backends=refuse) == 0
+    assert isinstance(refuse.measurer, FakeMeasurer)
+    assert refuse.measurer.calls == []
     out = capsys.readouterr().out
     assert "cache" in out
     assert "0.6800" in out
     assert "10 / 10 against its rubric" in out
+
+
+def _refuse(*_args: object) -> ExecutionRecord:
+    raise AssertionError("a warm cache must not run a kernel")
 
 
 def test_reference_command_without_a_declared_reference(

@@ -305,7 +305,7 @@ def test_schema_accepts_the_valid_fixture() -> None:
         ),
         pytest.param(
             "bad_range.yaml",
-            ["10: checks[0].epochs: min (20.0) es mayor que max (5.0)"],
+            ["10: checks[0].epochs: min (20,0) es mayor que max (5,0)"],
             id="bad_range",
         ),
     ],

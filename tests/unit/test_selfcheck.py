@@ -122,30 +122,27 @@ def test_invalid_notebook_fails_every_required_check(build) -> None:  # type: ig
 
 
 EPOCH_CAPS = [
-    # cap, (fit args, fit kwargs), (capped args, capped kwargs, epochs allowed)
-    (1, (("x", "y"), {"epochs": 10}), (("x", "y"), {"epochs": 1}, 1)),
-    (1, (("x", "y", 32, 10), {}), (("x", "y", 32, 1), {}, 1)),
+    # cap, fit arguments (bound by name), (arguments fit runs with, epochs allowed)
+    (1, {"x": "x", "epochs": 10}, ({"x": "x", "epochs": 1}, 1)),
+    (1, {"x": "x", "batch_size": 32, "epochs": 10}, ({"x": "x", "batch_size": 32, "epochs": 1}, 1)),
     (
         2,
-        (("x", "y"), {"epochs": 10, "initial_epoch": 5}),
-        (("x", "y"), {"epochs": 7, "initial_epoch": 5}, 7),
+        {"x": "x", "epochs": 10, "initial_epoch": 5},
+        ({"x": "x", "epochs": 7, "initial_epoch": 5}, 7),
     ),
-    (3, (("x", "y"), {"epochs": 2}), (("x", "y"), {"epochs": 2}, None)),
-    (None, (("x", "y"), {"epochs": 10}), (("x", "y"), {"epochs": 10}, None)),
-    (1, (("x", "y"), {}), (("x", "y"), {}, None)),  # Keras' default is one epoch
+    (3, {"x": "x", "epochs": 2}, ({"x": "x", "epochs": 2}, None)),
+    (None, {"x": "x", "epochs": 10}, ({"x": "x", "epochs": 10}, None)),
+    (1, {"x": "x"}, ({"x": "x"}, None)),  # Keras' default is one epoch
 ]
 
 
-@pytest.mark.parametrize(("cap", "call", "expected"), EPOCH_CAPS)
+@pytest.mark.parametrize(("cap", "bound", "expected"), EPOCH_CAPS)
 def test_epoch_cap_in_the_kernel(
     cap: int | None,
-    call: tuple[tuple[object, ...], dict[str, object]],
-    expected: tuple[tuple[object, ...], dict[str, object], int | None],
+    bound: dict[str, object],
+    expected: tuple[dict[str, object], int | None],
 ) -> None:
-    args, kwargs = call
-    names = ("x", "y", "batch_size", "epochs")
-    bound = {**dict(zip(names, args, strict=False)), **kwargs}
-    assert _cap_epochs(cap, bound, args, kwargs) == expected
+    assert _cap_epochs(cap, bound) == expected
 
 
 def test_check_cli_missing_notebook_is_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from autograder.checks.base import CheckContext
 from autograder.checks.metrics import check_accuracy, check_overfitting_gap
 from autograder.checks.thresholds import resolve
-from autograder.measurements import ModelMeasurements
+from autograder.measure.facts import ModelMeasurements
 from autograder.results import ReferenceSummary
 from autograder.rubric.models import (
     AccuracyCheck,

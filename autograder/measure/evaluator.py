@@ -1,15 +1,19 @@
-"""Measure models in a separate, long-lived evaluator process with its own limits.
+"""Measure models in separate, long-lived evaluator processes with their own limits.
 
 Loading a student's ``.keras`` file is the last place untrusted bytes meet the
 grader: a crafted file could crash Keras, eat all memory or take forever.  So
-:func:`autograder.evaluation.measure_model` runs in a worker process, started once
-per batch (importing TensorFlow costs seconds), reused for every submission, and
-restarted after it crashes or overruns its time limit.  The worker loads the
-grader's data itself, exactly as :func:`autograder.grading.prepare` does, and
-answers one JSON line per request on a private file descriptor: nothing that
-Keras or TensorFlow print can be mistaken for an answer.
+:func:`autograder.measure.keras_model.measure_model` runs in a worker process, started
+once (importing TensorFlow costs seconds), reused for every model, and restarted after
+it crashes or overruns its time limit.  The worker loads the grader's data itself with
+:func:`autograder.measure.data.grader_splits` (built-in and rubric-declared datasets
+alike) and answers one JSON line per request on a private file descriptor: nothing
+that Keras or TensorFlow print can be mistaken for an answer.
 
-Run as ``python -I -m autograder.evaluator CONFIG_JSON`` by :class:`Evaluator`.
+:class:`EvaluatorPool` keeps one worker per concurrent submission, so one student's
+slow model delays only that student; a request's time limit starts when a worker
+takes it, never while it waits for one.
+
+Run as ``python -I -m autograder.measure.evaluator CONFIG_JSON FD`` by :class:`Evaluator`.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import queue
 import select
 import signal
 import subprocess
@@ -32,8 +37,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from autograder.datasets.base import DataOptions
 from autograder.errors import EvaluationError
 from autograder.execution.limits import MIB, Limits
-from autograder.measurements import ModelMeasurements
-from autograder.rubric.models import Preprocessing
+from autograder.measure import Budget, Holdout
+from autograder.measure.facts import ModelMeasurements
+from autograder.measure.keras_model import validation_start
+from autograder.results import Protection
+from autograder.rubric.models import DatasetSpec
 
 _STARTUP_TIMEOUT_S = 600.0
 _MAX_REPLY_BYTES = 16 * MIB
@@ -44,9 +52,8 @@ class EvaluatorConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    dataset: str = Field(description="Dataset name, e.g. fashion_mnist.")
+    dataset: DatasetSpec = Field(description="The rubric's dataset block (incl. preprocessing).")
     data: DataOptions = Field(description="Source and fraction, as for the batch.")
-    preprocessing: Preprocessing = Field(description="The rubric's preprocessing.")
 
 
 class Evaluator:
@@ -80,7 +87,7 @@ class Evaluator:
         read_fd, write_fd = os.pipe()
         confine = {"rlimits": {"DATA": self.limits.evaluation_memory_mb * MIB, "CORE": 0}}
         argv = [sys.executable, "-I", "-m", "autograder.execution.confine", json.dumps(confine)]
-        argv += ["--", sys.executable, "-I", "-m", "autograder.evaluator"]
+        argv += ["--", sys.executable, "-I", "-m", "autograder.measure.evaluator"]
         argv += [self.config.model_dump_json(), str(write_fd)]
         sink = self.log.open("ab") if self.log is not None else subprocess.DEVNULL
         try:
@@ -148,33 +155,139 @@ class Evaluator:
         reply: dict[str, Any] = json.loads(line)
         return reply
 
-    def measure(self, path: Path, key: str) -> ModelMeasurements:
+    @property
+    def protection(self) -> Protection:
+        return _protection(self.limits)
+
+    def start(self) -> None:
+        """Start the worker now (TensorFlow's import costs seconds); errors wait for use."""
+        with self._lock:
+            if self._proc is None:
+                with contextlib.suppress(EvaluationError):
+                    self._start()
+
+    def measure(
+        self,
+        path: Path,
+        key: str,
+        *,
+        holdout: Holdout | None = None,
+        budget: Budget | None = None,
+    ) -> ModelMeasurements:
         """Measure one exported model; raises EvaluationError (the worker survives or restarts)."""
         with self._lock:
-            return self._measure(path, key)
+            # Timed from here: the wait for the lock is another submission's time.
+            timeout_s = budget.require() if budget is not None else None
+            started = time.monotonic()
+            try:
+                return self._measure(path, key, holdout, timeout_s)
+            finally:
+                if budget is not None:
+                    budget.spend(time.monotonic() - started)
 
-    def _measure(self, path: Path, key: str) -> ModelMeasurements:
+    def _measure(
+        self, path: Path, key: str, holdout: Holdout | None, timeout_s: float | None
+    ) -> ModelMeasurements:
         if self._proc is None:
             self._start()
         assert self._proc is not None  # noqa: S101  # set by _start(); narrows the type
         assert self._proc.stdin is not None  # noqa: S101  # started with stdin=PIPE
         try:
-            self._proc.stdin.write(json.dumps({"path": str(path), "key": key}).encode() + b"\n")
+            request = {
+                "path": str(path),
+                "key": key,
+                "holdout": holdout.model_dump() if holdout is not None else None,
+            }
+            self._proc.stdin.write(json.dumps(request).encode() + b"\n")
             self._proc.stdin.flush()
         except OSError as exc:  # the worker died between requests
             self._kill()
             self.restarts += 1
             raise EvaluationError(f"the evaluator was not running ({exc})") from exc
-        reply = self._read(self.limits.evaluation_timeout_s, f"measuring {path.name}")
+        limit = self.limits.evaluation_timeout_s
+        if timeout_s is not None:
+            limit = min(limit, max(timeout_s, 0.001))
+        reply = self._read(limit, f"measuring {path.name}")
         if "error" in reply:
             raise EvaluationError(str(reply["error"]))
         return ModelMeasurements.model_validate(reply["measured"])
 
 
+def _protection(limits: Limits) -> Protection:
+    return Protection(
+        name="evaluator",
+        active=True,
+        detail=f"models loaded (safe_mode) in a separate process: "
+        f"{limits.evaluation_memory_mb} MiB, {limits.evaluation_timeout_s:g} s per model",
+    )
+
+
+class EvaluatorPool:
+    """Up to ``size`` evaluator processes, each started on first use, shared by threads.
+
+    A request waits for an idle worker, then gets the worker's full time limit (or the
+    caller's remaining budget): one submission's slow model never eats another's time.
+    """
+
+    def __init__(
+        self, config: EvaluatorConfig, limits: Limits, size: int = 1, log: Path | None = None
+    ) -> None:
+        if size < 1:
+            raise ValueError("an evaluator pool needs at least one worker")
+        self.limits = limits
+        self._all = [Evaluator(config, limits, log) for _ in range(size)]
+        self._idle: queue.Queue[Evaluator] = queue.Queue()
+        for worker in self._all:
+            self._idle.put(worker)
+
+    @property
+    def protection(self) -> Protection:
+        return _protection(self.limits)
+
+    def warm_up(self) -> threading.Thread:
+        """Start one worker in the background, e.g. while a kernel runs the notebook."""
+        thread = threading.Thread(target=self._all[0].start, daemon=True, name="evaluator-start")
+        thread.start()
+        return thread
+
+    @property
+    def restarts(self) -> int:
+        return sum(worker.restarts for worker in self._all)
+
+    def measure(
+        self,
+        path: Path,
+        key: str,
+        *,
+        holdout: Holdout | None = None,
+        budget: Budget | None = None,
+    ) -> ModelMeasurements:
+        worker = self._idle.get()
+        try:
+            return worker.measure(path, key, holdout=holdout, budget=budget)
+        finally:
+            self._idle.put(worker)
+
+    def close(self) -> None:
+        for worker in self._all:
+            worker.close()
+
+    def __enter__(self) -> EvaluatorPool:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
 # --- the worker side -----------------------------------------------------------------
 
 
-def serve(config: EvaluatorConfig, reply_fd: int) -> None:
+def serve(raw_config: str, reply_fd: int) -> None:
     """Answer one JSON line on ``reply_fd`` per request line on stdin."""
     # Library chatter on fd 1 must never be mixed with answers: those use reply_fd.
     os.dup2(2, 1)
@@ -184,10 +297,11 @@ def serve(config: EvaluatorConfig, reply_fd: int) -> None:
         replies.write(json.dumps(payload).encode() + b"\n")
 
     try:
-        from autograder import datasets  # noqa: PLC0415  # after fd 1 is redirected
-        from autograder.evaluation import measure_model  # noqa: PLC0415
+        from autograder.measure.data import grader_splits  # noqa: PLC0415  # after fd 1 moved
+        from autograder.measure.keras_model import measure_model  # noqa: PLC0415
 
-        splits = datasets.load_splits(config.dataset, config.data)
+        config = EvaluatorConfig.model_validate_json(raw_config)
+        splits = grader_splits(config.dataset, config.data)
         import tensorflow as tf  # noqa: PLC0415  # start-up cost paid before "ready"
 
         tf.get_logger().setLevel("ERROR")
@@ -198,8 +312,15 @@ def serve(config: EvaluatorConfig, reply_fd: int) -> None:
     for line in sys.stdin.buffer:
         request = json.loads(line)
         try:
+            holdout = request.get("holdout")
             measured = measure_model(
-                Path(request["path"]), str(request["key"]), splits, config.preprocessing
+                Path(request["path"]),
+                str(request["key"]),
+                splits,
+                config.dataset.preprocessing,
+                val_from=validation_start(
+                    Holdout.model_validate(holdout) if holdout else None, len(splits.x_train)
+                ),
             )
         except EvaluationError as exc:
             answer({"error": str(exc)})
@@ -210,4 +331,4 @@ def serve(config: EvaluatorConfig, reply_fd: int) -> None:
 
 
 if __name__ == "__main__":
-    serve(EvaluatorConfig.model_validate_json(sys.argv[1]), int(sys.argv[2]))
+    serve(sys.argv[1], int(sys.argv[2]))

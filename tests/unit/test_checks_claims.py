@@ -11,8 +11,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from autograder.checks.base import CheckContext
-from autograder.checks.claims import check_claims
-from autograder.claims import find_claims
+from autograder.checks.claims import check_claims, find_claims
 from autograder.results import DataInfo
 from autograder.rubric.models import ClaimsCheck
 

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from autograder.checks.base import CheckContext
-from autograder.checks.claimed_table import check_claimed_table
-from autograder.claimed_tables import find_table_claims, match_experiment
+from autograder.checks.claimed_table import check_claimed_table, find_table_claims, match_experiment
 from autograder.execution.source import SourceCell, load_source
 from autograder.results import DataInfo, ExperimentRow
 from autograder.rubric.models import ClaimedTableCheck
@@ -108,7 +107,7 @@ def test_claims_beyond_tolerance_are_flagged_on_real_data(build: Build) -> None:
     )
     assert outcome.status == "fail"
     assert outcome.message.startswith("5 of 5 table rows matched to experiments; 1 not reproduced")
-    assert "'1 capa oculta de 300' claims 0.9788, measured 0.93" in outcome.message
+    assert "(claimed / measured): '1 capa oculta de 300': 0.9788 / 0.93" in outcome.message
     assert outcome.details is not None
     statuses = [r["status"] for r in outcome.details["rows"]]
     assert statuses == ["beyond tolerance", *["reproduced"] * 4]

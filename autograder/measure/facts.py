@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from autograder.results import Metrics
 
 OutputKind = Literal["probabilities", "logits"]
 
@@ -46,7 +48,9 @@ class CompileInfo(_Data):
     metrics: list[str] = Field(default_factory=list)
 
 
-class ModelMeasurements(_Data):
+class ModelMeasurements(Metrics):
+    """Everything the evaluator measured on one model (metrics, structure, compile)."""
+
     key: str = Field(description="ExportedModel.key of the measured model.")
     layers: list[LayerInfo] = Field(default_factory=list)
     trainable_params: int
@@ -55,12 +59,13 @@ class ModelMeasurements(_Data):
         default=None, description="Whether the model outputs probabilities or logits."
     )
     compile: CompileInfo | None = None
-    test_accuracy: float | None = None
-    test_loss: float | None = None
-    train_accuracy: float | None = None
-    train_loss: float | None = None
     weights_sha256: str | None = Field(
         default=None, description="SHA-256 over every weight array, in model order."
+    )
+    optimizer_iterations: int | None = Field(
+        default=None,
+        description="Training steps the saved optimizer counted (read from the file itself); "
+        "null when the file kept no optimizer state.",
     )
     val_accuracy: float | None = Field(
         default=None, description="On the rows validation_split held out, when asked for."
@@ -70,8 +75,14 @@ class ModelMeasurements(_Data):
         default=None, description="Test-split confusion matrix, [true][predicted]."
     )
 
+    @model_validator(mode="after")
+    def _gap(self) -> ModelMeasurements:
+        # Derived, never sent: a measurement cannot disagree with its own accuracies.
+        if self.train_accuracy is not None and self.test_accuracy is not None:
+            object.__setattr__(self, "overfitting_gap", self.train_accuracy - self.test_accuracy)
+        return self
+
     @property
-    def overfitting_gap(self) -> float | None:
-        if self.train_accuracy is None or self.test_accuracy is None:
-            return None
-        return self.train_accuracy - self.test_accuracy
+    def metrics(self) -> Metrics:
+        """The result's metrics block."""
+        return Metrics.model_validate(self.model_dump(include=set(Metrics.model_fields)))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 import warnings
 import zipfile
 from collections import deque
@@ -27,8 +26,10 @@ import numpy.typing as npt
 from autograder.classification import confusion_matrix
 from autograder.datasets.base import Splits
 from autograder.errors import EvaluationError
-from autograder.measurements import CompileInfo, LayerInfo, ModelMeasurements, OutputKind
+from autograder.measure import Holdout
+from autograder.measure.facts import CompileInfo, LayerInfo, ModelMeasurements, OutputKind
 from autograder.rubric.models import Preprocessing
+from autograder.text import snake_case
 
 BATCH_SIZE = 1024
 _MAX_CONFIG_BYTES = 64 * 1024 * 1024
@@ -49,15 +50,21 @@ PROBABILITY_ACTIVATIONS = {"softmax", "sigmoid"}
 _TF_FUNCTIONS = {"softmax_v2": "softmax", "log_softmax_v2": "log_softmax", "swish": "silu"}
 
 
-def snake_case(name: str) -> str:
-    """``SparseCategoricalCrossentropy`` -> ``sparse_categorical_crossentropy``; KL stays kl."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
-
-
 def canonical_loss(name: str) -> str:
     """One spelling per loss, whether given as a string, an alias or a class name."""
     snake = snake_case(name.strip())
     return _LOSS_ALIASES.get(snake, snake)
+
+
+def validation_start(holdout: Holdout | None, train_rows: int) -> int | None:
+    """First training row that ``validation_split`` held out, when the grader can tell.
+
+    Keras takes the last ``validation_split`` of ``x`` before shuffling; the grader can
+    reproduce that only when ``x`` had exactly as many rows as its own training split.
+    """
+    if holdout is None or holdout.rows != train_rows:
+        return None
+    return math.floor(train_rows * (1.0 - holdout.split))
 
 
 def measure_model(
@@ -92,6 +99,7 @@ def measure_model(
         train_accuracy=scores.train_accuracy,
         train_loss=scores.train_loss,
         weights_sha256=_weights_digest(model),
+        optimizer_iterations=optimizer_iterations(path),
         val_accuracy=scores.val_accuracy,
         error=scores.error,
         confusion=scores.confusion,
@@ -108,6 +116,33 @@ def _weights_digest(model: Any) -> str:
         digest.update(f"{weight.path}:{array.dtype}:{array.shape};".encode())
         digest.update(array.tobytes())
     return digest.hexdigest()
+
+
+def optimizer_iterations(path: Path) -> int | None:
+    """The optimizer's step counter as saved in the .keras file, or None.
+
+    Keras 3 stores the optimizer's variables in ``model.weights.h5`` under
+    ``optimizer/vars``, its ``iterations`` counter first (a scalar integer).  Only that
+    one scalar is read; a file laid out otherwise yields None, not a guess.
+    """
+    # A Keras dependency, lazy like Keras itself, and untyped.
+    import h5py  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    try:
+        with (
+            zipfile.ZipFile(path) as archive,
+            archive.open("model.weights.h5") as stream,
+            h5py.File(stream, "r") as weights,
+        ):
+            counter = weights.get("optimizer/vars/0")
+            if not isinstance(counter, h5py.Dataset) or counter.shape != ():
+                return None
+            if counter.dtype.kind not in "iu":
+                return None
+            value = int(counter[()])
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return None
+    return value if value >= 0 else None
 
 
 # --- loading ---------------------------------------------------------------------------

@@ -1,0 +1,192 @@
+"""The attack corpus (tests/fixtures/attacks), graded as one batch under a memory cap.
+
+Each attack notebook does the same real work as its honest twin and then tries to
+raise its score: rewrite what the kernel recorded, plant FIFOs and /dev/zero links
+where the grader used to read, forge the runner's channel, train on the test split,
+or inject control characters, markup and formulas into the reports.  The grader runs
+in a subprocess with RLIMIT_DATA, so a regression that reads /dev/zero fails this
+test instead of taking the machine down.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from autograder.execution.sandbox import bwrap_problem
+from autograder.results import GradeReport
+
+pytestmark = [
+    pytest.mark.kernel,
+    pytest.mark.hostile,
+    pytest.mark.skipif(
+        bwrap_problem() is not None, reason=f"no usable bubblewrap: {bwrap_problem()}"
+    ),
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+ATTACKS = ROOT / "tests" / "fixtures" / "attacks"
+RUBRIC = ROOT / "tests" / "fixtures" / "rubrics" / "attacks.yaml"
+GRADER_MEMORY = 6 * 1024**3
+"""RLIMIT_DATA of the grading process (and what it starts): reading /dev/zero hits it."""
+TOTAL_TIMEOUT_S = 90
+"""The rubric's total per notebook (attacks.yaml)."""
+MARGIN_S = 240
+"""Start-up, evaluator start and reports on top of the notebooks' own time limits."""
+
+ONE, THREE, SGD = "honesto_1_epoca", "honesto_3_epocas", "honesto_sgd"
+TWINS = {
+    "ataque_manifiesto_chmod": ONE,
+    "ataque_modelo_mejor_copiado": ONE,
+    "ataque_registro_sys_modules": ONE,
+    "ataque_registro_gc": ONE,
+    "ataque_fit_wrapped_en_test": ONE,
+    "ataque_sonda_reemplazada": ONE,
+    "ataque_canal_falso": ONE,
+    "ataque_test_9_epocas": THREE,
+    "ataque_train_mas_test": ONE,
+    "ataque_pesos_de_casa": ONE,
+    "ataque_fifo": ONE,
+    "ataque_dev_zero": ONE,
+    "ataque_enlaces_simbolicos": ONE,
+    "ataque_1_mas_9_epocas": ONE,
+    "ataque_recompilar_adam": SGD,
+    "ataque_ansi_excepcion": ONE,
+    "ataque_historial_nan": ONE,
+    "ataque_estado_borrado": ONE,
+    "ataque_pesos_en_trabajo": ONE,
+    "ataque_<b>marcado<b>_[red]rojo_|tabla|": ONE,
+    '=HYPERLINK("evil","clic")': ONE,
+}
+HONEST = {ONE, THREE, SGD}
+# Fits on test rows the kernel recorded (fingerprinted by pixel ranking)...
+LEAKAGE = {"ataque_test_9_epocas", "ataque_train_mas_test"}
+# ...and training the recorder never saw (fit.__wrapped__, weights set from elsewhere).
+UNRECORDED_LEAKAGE = {"ataque_pesos_de_casa", "ataque_fit_wrapped_en_test"}
+# Channel and recorder tampering the grader can see for itself.
+FLAGGED = {
+    "ataque_canal_falso": "forged_channel",
+    "ataque_registro_sys_modules": "training_mismatch",
+    "ataque_registro_gc": "training_mismatch",
+    "ataque_sonda_reemplazada": "training_mismatch",
+    "ataque_fit_wrapped_en_test": "training_mismatch",
+    "ataque_recompilar_adam": "compile_mismatch",
+}
+_NUMBER = re.compile(r"[-+]?[0-9]+([.,][0-9]+)?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
+
+
+@dataclass(frozen=True)
+class Batch:
+    code: int
+    seconds: float
+    console: str
+    out: Path
+    reports: dict[str, GradeReport]
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
+    cases = tmp_path_factory.mktemp("attack-cases")
+    for path in ATTACKS.glob("*.py"):
+        shutil.copy2(path, cases / path.name)
+    out = tmp_path_factory.mktemp("attack-out")
+    confine = json.dumps({"rlimits": {"DATA": GRADER_MEMORY, "CORE": 0}})
+    argv = [sys.executable, "-m", "autograder.execution.confine", confine, "--"]
+    argv += [sys.executable, "-m", "autograder", "grade", str(cases), "--rubric", str(RUBRIC)]
+    argv += ["--data", "synthetic", "--fraction", "0.02", "--memory-mb", "1536"]
+    argv += ["--jobs", "2", "--format", "console,markdown,csv", "--out", str(out)]
+    env = {**os.environ, "COLUMNS": "160", "TMPDIR": str(tmp_path_factory.mktemp("tmp"))}
+    started = time.monotonic()
+    done = subprocess.run(  # our own interpreter and module, no shell
+        argv,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=len(TWINS) * TOTAL_TIMEOUT_S + MARGIN_S,
+        check=False,
+    )
+    seconds = time.monotonic() - started
+    reports = {
+        p.parent.name: GradeReport.model_validate_json(p.read_text("utf-8"))
+        for p in out.glob("*/result.json")
+    }
+    by_submission = {r.submission.id: r for r in reports.values()}
+    return Batch(done.returncode, seconds, done.stdout + done.stderr, out, by_submission)
+
+
+def test_every_notebook_has_a_result_within_the_timeouts_plus_margin(batch: Batch) -> None:
+    assert set(batch.reports) == set(TWINS) | HONEST, batch.console[-3000:]
+    # Two workers: half the notebooks' worst case, plus the margin.
+    assert batch.seconds < len(batch.reports) / 2 * TOTAL_TIMEOUT_S + MARGIN_S
+    assert "MemoryError" not in batch.console
+
+
+def test_no_attack_scores_above_its_honest_twin(batch: Batch) -> None:
+    above = {
+        attack: (batch.reports[attack].score, batch.reports[twin].score)
+        for attack, twin in TWINS.items()
+        if batch.reports[attack].score > batch.reports[twin].score + 1e-9
+    }
+    assert above == {}
+
+
+def test_honest_twins_are_graded_and_never_flagged(batch: Batch) -> None:
+    for name in HONEST:
+        report = batch.reports[name]
+        assert report.status == "graded", report.message
+        assert report.integrity == [], (name, report.integrity)
+    assert batch.reports[THREE].score > batch.reports[ONE].score  # the training check can pass
+
+
+def test_tampering_the_grader_can_see_is_flagged(batch: Batch) -> None:
+    found = {name: {f.code for f in batch.reports[name].integrity} for name in FLAGGED}
+    assert {name: code in found[name] for name, code in FLAGGED.items()} == dict.fromkeys(
+        FLAGGED, True
+    )
+
+
+def test_kernel_made_files_leave_the_trained_model_graded(batch: Batch) -> None:
+    for name in ("ataque_fifo", "ataque_dev_zero", "ataque_enlaces_simbolicos"):
+        report, twin = batch.reports[name], batch.reports[ONE]
+        assert report.status == "graded", report.message
+        assert report.metrics.test_accuracy == pytest.approx(twin.metrics.test_accuracy, abs=1e-6)
+
+
+def _leaked(batch: Batch, names: set[str]) -> set[str]:
+    return {n for n in names if any(f.code == "test_leakage" for f in batch.reports[n].integrity)}
+
+
+def test_recorded_fits_on_the_test_split_are_flagged(batch: Batch) -> None:
+    assert _leaked(batch, LEAKAGE) == LEAKAGE
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="leakage through training the recorder never saw needs grader-side canaries "
+    "(test examples with labels only the grader knows), not implemented yet",
+)
+def test_unrecorded_training_on_the_test_split_is_flagged(batch: Batch) -> None:
+    assert _leaked(batch, UNRECORDED_LEAKAGE) == UNRECORDED_LEAKAGE
+
+
+def test_reports_carry_no_control_characters_markup_or_formulas(batch: Batch) -> None:
+    assert not _CONTROL.search(batch.console.replace("\n", "").replace("\t", ""))
+    markdown = (batch.out / "summary.md").read_text("utf-8")
+    assert "<b>" not in markdown
+    assert not _CONTROL.search(markdown.replace("\n", ""))
+    with (batch.out / "gradebook.csv").open(encoding="utf-8-sig", newline="") as fh:
+        cells = [cell for row in csv.reader(fh) for cell in row]
+    # OWASP: a text cell must not start like a formula (numbers such as -0.01 may).
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@") and not _NUMBER.fullmatch(c)]
+    assert not [c for c in cells if _CONTROL.search(c)]
