@@ -31,7 +31,7 @@ from autograder.errors import (
     UsageError,
 )
 from autograder.execution.limits import Limits
-from autograder.i18n import choose_language, locale_language, text
+from autograder.i18n import Language, choose_language, locale_language, text
 from autograder.overrides import load_overrides
 from autograder.reference.cache import (
     ReferenceOutcome,
@@ -203,7 +203,9 @@ _FailUnder = Annotated[
 ]
 _Lang = Annotated[
     LangChoice | None,
-    typer.Option(help="Language of --format github (default: the rubric's, then locale)."),
+    typer.Option(
+        help="Report language: console, Markdown, github (default: the rubric's, then locale)."
+    ),
 ]
 _MemoryMb = Annotated[
     int, typer.Option(min=256, help="Memory cap (MiB) of each kernel and its processes.")
@@ -274,11 +276,11 @@ def grade(
     summary = ClassSummary(
         rubric=reports[0].rubric, data=data_info(loaded, options), submissions=reports
     )
+    language = choose_language(lang.value if lang else None, loaded.rubric.language)
     # OUT/ is rebuilt from the store on every run, so it is complete after a resume.
-    write_exports(out, summary, ["json", *chosen], assignment or loaded.rubric.title)
-    _render_batch(reports, outcome, out, chosen)
+    write_exports(out, summary, ["json", *chosen], assignment or loaded.rubric.title, language)
+    _render_batch(reports, outcome, out, chosen, language)
     if "github" in chosen:
-        language = choose_language(lang.value if lang else None, loaded.rubric.language)
         write_github(
             reports, language, title=loaded.rubric.title, stdout=sys.stdout, environ=os.environ
         )
@@ -290,17 +292,26 @@ def grade(
 
 
 def _render_batch(
-    reports: list[GradeReport], outcome: BatchOutcome, out: Path, chosen: list[str]
+    reports: list[GradeReport],
+    outcome: BatchOutcome,
+    out: Path,
+    chosen: list[str],
+    lang: Language,
 ) -> None:
     if "console" in chosen:
         for report in reports:
-            render_submission(report, _out)
-    render_class_table(reports, _out)
-    _out.print(
-        f"{outcome.graded} graded now, {outcome.reused} reused from {out / STORE_FILE}, "
-        f"{outcome.invalid} with nothing to run; results written to {out}/",
-        markup=False,
+            render_submission(report, _out, lang)
+    render_class_table(reports, _out, lang)
+    done = text(
+        "console.batch_done",
+        lang,
+        graded=outcome.graded,
+        reused=outcome.reused,
+        store=out / STORE_FILE,
+        invalid=outcome.invalid,
+        out=out,
     )
+    _out.print(done, markup=False)
 
 
 def _announce_training(train: Callable[[], ReferenceOutcome]) -> ReferenceOutcome:
