@@ -446,10 +446,10 @@ MESSAGES: dict[str, str] = {
     "markdown.col.submissions": "Submissions",
     "markdown.col.check": "Check",
     "markdown.col.failed_in": "Failed in",
-    "markdown.status.graded": "graded",
-    "markdown.status.error": "error",
-    "markdown.status.timeout": "timeout",
-    "markdown.status.invalid": "invalid",
+    "submission_status.graded": "graded",
+    "submission_status.error": "error",
+    "submission_status.timeout": "timeout",
+    "submission_status.invalid": "invalid",
     # --- experiments and claimed_table checks ------------------------------------------
     "experiments.none": "no trained model was captured, so no experiment",
     "experiments.found": (

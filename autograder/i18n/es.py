@@ -477,10 +477,10 @@ MESSAGES: dict[str, str] = {
     "markdown.col.submissions": "Entregas",
     "markdown.col.check": "Criterio",
     "markdown.col.failed_in": "Falla en",
-    "markdown.status.graded": "calificada",
-    "markdown.status.error": "error",
-    "markdown.status.timeout": "tiempo agotado",
-    "markdown.status.invalid": "no válida",
+    "submission_status.graded": "calificada",
+    "submission_status.error": "error",
+    "submission_status.timeout": "tiempo agotado",
+    "submission_status.invalid": "no válida",
     # --- experiments and claimed_table checks ------------------------------------------
     "experiments.none": "no se capturó ningún modelo entrenado, así que no hay experimentos",
     "experiments.found": (

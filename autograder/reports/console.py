@@ -77,7 +77,9 @@ def render_submission(report: GradeReport, console: Console, lang: Language = "e
     if report.experiments:
         parts.extend([Text(""), experiments_table(report.experiments)])
     title = Text.assemble(
-        (report.submission.id, "bold"), " · ", (report.status, SUBMISSION_STYLES[report.status])
+        (report.submission.id, "bold"),
+        " · ",
+        (text(f"submission_status.{report.status}", lang), SUBMISSION_STYLES[report.status]),
     )
     console.print(
         Panel(
@@ -116,7 +118,10 @@ def render_class_table(reports: list[GradeReport], console: Console, lang: Langu
             below.append(Text.assemble((text("console.failed_prefix", lang), "dim"), failed))
         cells = (
             Text(report.submission.id),
-            Text(report.status, style=SUBMISSION_STYLES[report.status]),
+            Text(
+                text(f"submission_status.{report.status}", lang),
+                style=SUBMISSION_STYLES[report.status],
+            ),
             Text(f"{number(report.score, lang=lang)}/{number(report.max_score, lang=lang)}"),
             Text(_fixed(metrics.test_accuracy, lang)),
             Text(_fixed(metrics.train_accuracy, lang)),

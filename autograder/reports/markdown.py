@@ -38,7 +38,7 @@ def _table(reports: list[GradeReport], lang: Language) -> list[str]:
         if r.overrides:
             name += " ✎"
         score = numeral(f"{points(r.score)}/{points(r.max_score)}", lang)
-        status = text(f"markdown.status.{r.status}", lang)
+        status = text(f"submission_status.{r.status}", lang)
         lines.append(f"| {rank} | {name} | {status} | {score} | {acc_text} | {gap_text} |")
     return lines
 
