@@ -169,3 +169,52 @@ def penalized(total: float, flags: list[IntegrityFlag], leakage_penalty: float) 
     if leakage_penalty > 0 and any(f.code == "test_leakage" for f in flags):
         return max(0.0, total - leakage_penalty)
     return total
+
+
+INVERTED_GAP = 0.03
+"""Test accuracy above train accuracy by more than this (3 points) ..."""
+INVERTED_Z = 4.0
+"""... and by more than this many standard errors, before the flag is raised."""
+
+
+def inverted_gap_flags(
+    model: ModelMeasurements, train_rows: int, test_rows: int
+) -> list[IntegrityFlag]:
+    """Weights that know the test split better than the split they were trained on.
+
+    Trained at home on the real test set, a model scores above its own training
+    accuracy; honest models (measured in inference mode, so dropout and augmentation
+    do not lower train accuracy) score at or below it.  A two-proportion z-test keeps
+    small, noisy splits (``--fraction``) from tripping it: z > 4 happens by chance
+    with probability ~3e-5 even for a model whose two accuracies are truly equal.
+    """
+    train, test = model.train_accuracy, model.test_accuracy
+    if train is None or test is None or train_rows <= 0 or test_rows <= 0:
+        return []
+    if not (math.isfinite(train) and math.isfinite(test)) or test - train <= INVERTED_GAP:
+        return []
+    pooled = (train * train_rows + test * test_rows) / (train_rows + test_rows)
+    spread = math.sqrt(max(pooled * (1 - pooled), 1e-12) * (1 / train_rows + 1 / test_rows))
+    z = (test - train) / spread
+    if z <= INVERTED_Z:
+        return []
+    return [
+        flag(
+            "test_leakage",
+            method="inverted_gap",
+            train_accuracy=round(train, 4),
+            test_accuracy=round(test, 4),
+            z=round(z, 1),
+        )
+    ]
+
+
+def canary_flags(matched: int, templates: int, threshold: int) -> list[IntegrityFlag]:
+    """The model predicts the secretly planted labels of the test split's canaries.
+
+    ``threshold`` comes from datasets.canaries.threshold: honest work reaches it
+    with probability <= 1e-5 (its matches are Binomial(templates, 1/classes)).
+    """
+    if templates <= 0 or matched < threshold:
+        return []
+    return [flag("test_leakage", method="canaries", matched=matched, templates=templates)]
