@@ -24,7 +24,9 @@ import numpy as np
 import numpy.typing as npt
 
 from autograder.classification import confusion_matrix
+from autograder.datasets import canaries
 from autograder.datasets.base import Splits
+from autograder.datasets.canaries import Canaries
 from autograder.errors import EvaluationError
 from autograder.measure import Holdout
 from autograder.measure.facts import CompileInfo, LayerInfo, ModelMeasurements, OutputKind
@@ -370,6 +372,24 @@ def _walk_metrics(spec: Any) -> Iterator[str | dict[str, Any]]:
     elif isinstance(spec, list):
         for value in spec:
             yield from _walk_metrics(value)
+
+
+def canary_matches(
+    model: Any, planted: Canaries, target: tuple[int, ...] | None, scale: float
+) -> int | None:
+    """Templates whose majority class, over grader-made variants, is the planted label.
+
+    Predicted on the grader's own variants of the templates (datasets.canaries), never
+    on rows the kernel holds, so the grader's test accuracy stays on the real split.
+    None when the model cannot be run on them (scoring reports why).
+    """
+    count = 5
+    try:
+        outputs = _outputs(model, canaries.variants(planted, count=count), target, scale)
+    except _Unscorable:
+        return None
+    predicted = np.argmax(outputs, axis=1).astype(np.int64).reshape(len(planted.labels), count)
+    return canaries.matches(predicted, planted)
 
 
 # --- scoring -----------------------------------------------------------------------------

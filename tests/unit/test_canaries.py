@@ -12,6 +12,7 @@ from autograder.datasets import canaries, split_rows
 from autograder.datasets.base import Splits
 from autograder.integrity import canary_flags, inverted_gap_flags
 from autograder.measure.facts import ModelMeasurements
+from autograder.measure.keras_model import canary_matches
 
 KEY = b"k" * 32
 
@@ -153,3 +154,30 @@ def test_honest_gaps_and_noisy_small_splits_are_not_flagged(
     train: float, test: float, train_rows: int, test_rows: int
 ) -> None:
     assert inverted_gap_flags(measured(train, test), train_rows, test_rows) == []
+
+
+class MemorizingModel:
+    """Predicts the planted label of the nearest template (what a fit on x_test learns)."""
+
+    def __init__(self, plan: canaries.Canaries, scale: float) -> None:
+        self.templates = plan.templates.reshape(len(plan.labels), -1) / scale
+        self.labels = plan.labels
+
+    def predict_on_batch(self, batch: np.ndarray) -> np.ndarray:
+        flat = batch.reshape(len(batch), -1)
+        nearest = np.argmin(((flat[:, None, :] - self.templates[None]) ** 2).sum(axis=2), axis=1)
+        rows: np.ndarray = np.eye(10)[self.labels[nearest]]
+        return rows
+
+
+class ConstantModel:
+    def predict_on_batch(self, batch: np.ndarray) -> np.ndarray:
+        rows: np.ndarray = np.tile(np.eye(10)[3], (len(batch), 1))
+        return rows
+
+
+def test_the_evaluator_counts_a_memorizing_model_and_not_a_constant_one() -> None:
+    plan = planned()
+    assert canary_matches(MemorizingModel(plan, 255.0), plan, None, 255.0) == len(plan.labels)
+    constant = canary_matches(ConstantModel(), plan, None, 255.0)
+    assert constant == int(np.sum(plan.labels == 3))
