@@ -133,7 +133,18 @@ def assess(
         flags += leakage_flags(artifacts, chosen)
     if chosen is not None and model is not None:
         flags += training_flags(artifacts, chosen, optimizer_iterations(model))
+        if not any(f.code == "test_leakage" for f in flags):
+            flags += measured_leakage_flags(model)
     return flags
+
+
+def measured_leakage_flags(model: ModelMeasurements) -> list[IntegrityFlag]:
+    """Leakage the model file itself shows (canaries first, then the inverted gap)."""
+    if model.canary_matches is not None and model.canary_templates and model.canary_threshold:
+        found = canary_flags(model.canary_matches, model.canary_templates, model.canary_threshold)
+        if found:
+            return found
+    return inverted_gap_flags(model, model.train_rows or 0, model.test_rows or 0)
 
 
 LEAKED_SHARE = 0.05

@@ -30,6 +30,8 @@ import platformdirs
 
 from autograder.datasets import split_rows
 from autograder.datasets.base import Splits
+from autograder.datasets.registry import get_info
+from autograder.rubric.models import DatasetSpec
 
 COPIES = 3
 """Rows per template: a fit that sees them learns the label, a handful of rows only."""
@@ -41,15 +43,15 @@ FALSE_ALARM = 1e-5
 
 @dataclass(frozen=True)
 class Canaries:
-    """The planted templates, their secret labels and where the kernel's copy holds them."""
+    """The secret templates and their planted labels (the same for every copy of a dataset)."""
 
     templates: npt.NDArray[np.uint8]
     """(K, *image_shape): the rows, exactly as planted."""
     labels: npt.NDArray[np.int64]
     """(K,): the planted label of each template."""
-    positions: npt.NDArray[np.int64]
-    """(K, COPIES): test-row indices of each template's copies."""
     num_classes: int
+    seed: int
+    """Derived from the key: where the rows go is as secret as what they hold."""
 
     @property
     def threshold(self) -> int:
@@ -97,39 +99,41 @@ def secret_key(directory: Path | None = None) -> bytes:
     return key
 
 
-def plan(
-    key: bytes,
-    *,
-    dataset: str,
-    test_rows: int,
-    fraction: float,
-    image_shape: tuple[int, ...],
-    num_classes: int,
-) -> Canaries | None:
-    """The canaries for one dataset copy; None when its test split is too small.
-
-    Positions lie inside the leading ``split_rows(test_rows, fraction)`` rows, the
-    ones a fit shortened by ``--fraction`` still sees.
-    """
+def plan(key: bytes, *, dataset: str, image_shape: tuple[int, ...], num_classes: int) -> Canaries:
+    """The canaries of one dataset: both the kernel-copy writer and the evaluator derive them."""
     count = templates_for(num_classes)
+    digest = hashlib.sha256(key + f"|{dataset}|{image_shape}|{num_classes}".encode()).digest()
+    seed = int.from_bytes(digest[:16], "big")
+    rng = np.random.default_rng(seed)
+    templates = rng.integers(0, 256, size=(count, *image_shape), dtype=np.uint8)
+    labels = rng.integers(0, num_classes, size=count).astype(np.int64)
+    return Canaries(templates, labels, num_classes, seed)
+
+
+def positions(canaries: Canaries, test_rows: int, fraction: float) -> npt.NDArray[np.int64] | None:
+    """(K, COPIES) test-row indices of the copies; None when the split is too small.
+
+    They lie inside the leading ``split_rows(test_rows, fraction)`` rows, the ones a
+    fit shortened by ``--fraction`` still sees.
+    """
+    count = len(canaries.labels)
     rows = count * COPIES
     leading = split_rows(test_rows, fraction)
     if rows > MAX_SHARE * test_rows or rows > leading:
         return None
-    seed = hashlib.sha256(key + f"|{dataset}|{test_rows}".encode()).digest()
-    rng = np.random.default_rng(int.from_bytes(seed[:16], "big"))
-    templates = rng.integers(0, 256, size=(count, *image_shape), dtype=np.uint8)
-    labels = rng.integers(0, num_classes, size=count).astype(np.int64)
-    positions = rng.choice(leading, size=rows, replace=False).astype(np.int64)
-    return Canaries(templates, labels, positions.reshape(count, COPIES), num_classes)
+    rng = np.random.default_rng([canaries.seed, test_rows, leading])
+    return rng.choice(leading, size=rows, replace=False).astype(np.int64).reshape(count, COPIES)
 
 
-def plant(splits: Splits, canaries: Canaries) -> Splits:
-    """The kernel's copy: the same arrays, with the canary rows replaced."""
+def plant(splits: Splits, canaries: Canaries, fraction: float) -> Splits:
+    """The kernel's copy: the same arrays, with the canary rows replaced (when it has room)."""
+    where = positions(canaries, len(splits.x_test), fraction)
+    if where is None or splits.x_test.shape[1:] != canaries.templates.shape[1:]:
+        return splits
     x_test, y_test = splits.x_test.copy(), splits.y_test.copy()
-    for index, row in enumerate(canaries.positions):
-        x_test[row] = canaries.templates[index]
-        y_test[row] = canaries.labels[index].astype(y_test.dtype)
+    for index, rows in enumerate(where):
+        x_test[rows] = canaries.templates[index]
+        y_test[rows] = canaries.labels[index].astype(y_test.dtype)
     return Splits(splits.x_train, splits.y_train, x_test, y_test)
 
 
@@ -151,3 +155,13 @@ def variants(canaries: Canaries, count: int = 5, noise: float = 4.0) -> npt.NDAr
     jitter = rng.normal(0.0, noise, size=base.shape)
     jitter[::count] = 0.0
     return np.clip(np.rint(base + jitter), 0, 255).astype(np.uint8)
+
+
+def for_spec(spec: DatasetSpec, key: bytes | None = None) -> Canaries:
+    """The canaries of a rubric's dataset, under this installation's key."""
+    key = key if key is not None else secret_key()
+    if spec.declared is not None:
+        shape, classes = tuple(spec.declared.input_shape), spec.declared.classes
+        return plan(key, dataset=spec.declared.name, image_shape=shape, num_classes=classes)
+    info = get_info(spec.name)
+    return plan(key, dataset=spec.name, image_shape=info.image_shape, num_classes=info.num_classes)

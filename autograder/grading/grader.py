@@ -26,7 +26,7 @@ from autograder.checks.claims import Claim, find_claims
 from autograder.checks.experiments import experiment_row, holdout_of
 from autograder.checks.registry import Need, needs_of, run_checks
 from autograder.copies import adopt_original
-from autograder.datasets import declared
+from autograder.datasets import canaries, declared
 from autograder.datasets.serving import kernel_options
 from autograder.errors import EvaluationError, InvalidSubmissionError
 from autograder.execution.runner import ExecutionRecord, JobPaths, RunOptions, run_source
@@ -92,14 +92,19 @@ def prepare_kernel_data(rubric: LoadedRubric, options: GradeOptions, directory: 
     # The kernel gets whole splits (a fraction shortens its fits); the grader
     # measures on the fraction.
     whole = kernel_options(options.data)
+    # Secret canary rows in the kernel's test copy only (datasets/canaries.py).
+    planted = canaries.for_spec(spec)
+    name = spec.declared.name if spec.declared is not None else spec.name
+    tag = f"canaries-{options.data.fraction!r}"
+    npz = directory / datasets.npz_name(name, whole).replace(".npz", f"-{tag}.npz")
     if spec.declared is not None:
-        tag = f"{spec.declared.name}-{declared.fingerprint(spec.declared)}-full"
-        npz = directory / f"{tag}.npz"
-        if not npz.exists():
-            datasets.save_npz(grader_splits(spec, whole), npz)
-        return KernelData(work_files={f"{spec.declared.name}.npz": npz}, environment=env)
-    npz = datasets.write_npz(spec.name, whole, directory)
-    return KernelData(datasets={spec.name: npz}, environment=env)
+        npz = directory / f"{name}-{declared.fingerprint(spec.declared)}-full-{tag}.npz"
+    if not npz.exists():
+        splits = grader_splits(spec, whole)
+        datasets.save_npz(canaries.plant(splits, planted, options.data.fraction), npz)
+    if spec.declared is not None:
+        return KernelData(work_files={f"{name}.npz": npz}, environment=env)
+    return KernelData(datasets={name: npz}, environment=env)
 
 
 @dataclass(frozen=True)

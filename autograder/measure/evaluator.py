@@ -297,11 +297,13 @@ def serve(raw_config: str, reply_fd: int) -> None:
         replies.write(json.dumps(payload).encode() + b"\n")
 
     try:
+        from autograder.datasets import canaries  # noqa: PLC0415
         from autograder.measure.data import grader_splits  # noqa: PLC0415  # after fd 1 moved
         from autograder.measure.keras_model import measure_model  # noqa: PLC0415
 
         config = EvaluatorConfig.model_validate_json(raw_config)
         splits = grader_splits(config.dataset, config.data)
+        planted = canaries.for_spec(config.dataset)
         import tensorflow as tf  # noqa: PLC0415  # start-up cost paid before "ready"
 
         tf.get_logger().setLevel("ERROR")
@@ -321,6 +323,7 @@ def serve(raw_config: str, reply_fd: int) -> None:
                 val_from=validation_start(
                     Holdout.model_validate(holdout) if holdout else None, len(splits.x_train)
                 ),
+                planted=planted,
             )
         except EvaluationError as exc:
             answer({"error": str(exc)})

@@ -71,6 +71,15 @@ class ModelMeasurements(Metrics):
         default=None, description="On the rows validation_split held out, when asked for."
     )
     error: str | None = Field(default=None, description="Why some numbers are missing.")
+    canary_matches: int | None = Field(
+        default=None, description="Secret canary templates predicted as their planted label."
+    )
+    canary_templates: int | None = Field(default=None, description="Canary templates asked.")
+    canary_threshold: int | None = Field(
+        default=None, description="Matches that flag leakage (honest work: p <= 1e-5)."
+    )
+    train_rows: int | None = Field(default=None, description="Training rows measured on.")
+    test_rows: int | None = Field(default=None, description="Test rows measured on.")
     confusion: list[list[int]] | None = Field(
         default=None, description="Test-split confusion matrix, [true][predicted]."
     )

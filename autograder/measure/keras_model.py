@@ -76,8 +76,11 @@ def measure_model(
     preprocessing: Preprocessing,
     *,
     val_from: int | None = None,
+    planted: Canaries | None = None,
 ) -> ModelMeasurements:
     """Reload ``path`` safely and measure it; raises EvaluationError if it cannot be loaded.
+
+    ``planted``: the canaries of the kernel's test copy, counted on grader-made variants.
 
     ``val_from``: the training rows from this index on are what ``validation_split``
     held out; their accuracy becomes ``val_accuracy`` (no extra predictions needed).
@@ -88,6 +91,10 @@ def measure_model(
     layers = [_layer_info(layer) for layer in model.layers if type(layer).__name__ != "InputLayer"]
     compile_info = compile_info_from_config(config.get("compile_config"))
     scores = _score(model, splits, preprocessing, compile_info, layers, val_from=val_from)
+    matched = None
+    if planted is not None and scores.test_accuracy is not None:
+        target = _input_shape(model, splits.x_test.shape[1:])
+        matched = canary_matches(model, planted, target, preprocessing.scale)
     return ModelMeasurements(
         key=key,
         layers=layers,
@@ -105,6 +112,11 @@ def measure_model(
         val_accuracy=scores.val_accuracy,
         error=scores.error,
         confusion=scores.confusion,
+        canary_matches=matched,
+        canary_templates=None if matched is None or planted is None else len(planted.labels),
+        canary_threshold=None if matched is None or planted is None else planted.threshold,
+        train_rows=len(splits.x_train),
+        test_rows=len(splits.x_test),
     )
 
 

@@ -27,71 +27,52 @@ def fake_splits(test_rows: int = 10_000) -> Splits:
     )
 
 
-def planned(fraction: float = 0.02, test_rows: int = 10_000) -> canaries.Canaries:
-    result = canaries.plan(
-        KEY,
-        dataset="mnist",
-        test_rows=test_rows,
-        fraction=fraction,
-        image_shape=(28, 28),
-        num_classes=10,
-    )
-    assert result is not None
-    return result
+def planned(key: bytes = KEY) -> canaries.Canaries:
+    return canaries.plan(key, dataset="mnist", image_shape=(28, 28), num_classes=10)
+
+
+def where(fraction: float = 0.02, test_rows: int = 10_000) -> np.ndarray:
+    rows = canaries.positions(planned(), test_rows, fraction)
+    assert rows is not None
+    return rows
 
 
 def test_planting_keeps_shapes_and_dtypes_and_touches_only_canary_rows() -> None:
     splits = fake_splits()
-    marked = canaries.plant(splits, planned())
+    marked = canaries.plant(splits, planned(), 0.02)
     for name in ("x_train", "y_train", "x_test", "y_test"):
         before, after = getattr(splits, name), getattr(marked, name)
         assert before.shape == after.shape
         assert before.dtype == after.dtype
     changed = np.flatnonzero(np.any(splits.x_test != marked.x_test, axis=(1, 2)))
-    assert set(changed) <= set(planned().positions.ravel())
-    assert len(planned().positions.ravel()) <= canaries.MAX_SHARE * 10_000
+    assert len(changed) > 0
+    assert set(changed) <= set(where().ravel())
+    assert where().size <= canaries.MAX_SHARE * 10_000
 
 
 def test_plan_is_deterministic_per_key_and_secret_across_keys() -> None:
-    first, again = planned(), planned()
-    assert np.array_equal(first.templates, again.templates)
-    assert np.array_equal(first.positions, again.positions)
-    other = canaries.plan(
-        b"o" * 32,
-        dataset="mnist",
-        test_rows=10_000,
-        fraction=0.02,
-        image_shape=(28, 28),
-        num_classes=10,
-    )
-    assert other is not None
-    assert not np.array_equal(first.templates, other.templates)
+    assert np.array_equal(planned().templates, planned().templates)
+    assert np.array_equal(where(), where())
+    assert not np.array_equal(planned().templates, planned(b"o" * 32).templates)
 
 
 @pytest.mark.parametrize("fraction", [0.01, 0.02, 0.5, 1.0])
 def test_canaries_lie_in_the_rows_a_shortened_fit_sees(fraction: float) -> None:
-    assert planned(fraction).positions.max() < split_rows(10_000, fraction)
+    assert where(fraction).max() < split_rows(10_000, fraction)
 
 
 def test_small_test_splits_get_no_canaries() -> None:
-    for rows, fraction in ((1_000, 1.0), (10_000, 0.001)):
-        plan = canaries.plan(
-            KEY,
-            dataset="mnist",
-            test_rows=rows,
-            fraction=fraction,
-            image_shape=(28, 28),
-            num_classes=10,
-        )
-        assert plan is None
+    assert canaries.positions(planned(), 1_000, 1.0) is None
+    assert canaries.positions(planned(), 10_000, 0.001) is None
+    small = fake_splits(1_000)
+    assert canaries.plant(small, planned(), 1.0) is small
 
 
 def test_a_perfect_honest_model_loses_under_half_a_point() -> None:
     splits = fake_splits()
-    marked = canaries.plant(splits, planned())
-    # A model right on every real row is scored on the kernel's copy (the student's view).
-    accuracy = float(np.mean(marked.y_test == splits.y_test))
-    assert accuracy > 0.995
+    marked = canaries.plant(splits, planned(), 0.02)
+    # A model right on every real row, scored on the kernel's copy (the student's view).
+    assert float(np.mean(marked.y_test == splits.y_test)) > 0.995
 
 
 def test_the_threshold_keeps_false_alarms_under_1e_5() -> None:
