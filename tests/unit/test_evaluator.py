@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from autograder import datasets
+from autograder.datasets import canaries
 from autograder.datasets.base import DataOptions
 from autograder.errors import EvaluationError
 from autograder.execution.limits import Limits
@@ -36,7 +37,8 @@ def test_a_worker_that_cannot_start_is_a_clear_error() -> None:
 @pytest.mark.kernel
 def test_worker_measures_like_the_grader_and_survives_bad_files(saved_models: SavedModels) -> None:
     splits = datasets.load_splits("fashion_mnist", DATA)
-    here = measure_model(saved_models["softmax"], "m0", splits, Preprocessing())
+    planted = canaries.for_spec(CONFIG.dataset)
+    here = measure_model(saved_models["softmax"], "m0", splits, Preprocessing(), planted=planted)
     with Evaluator(CONFIG, Limits()) as evaluator:
         there = evaluator.measure(saved_models["softmax"], "m0")
         pid = evaluator._proc.pid if evaluator._proc else None
