@@ -17,10 +17,12 @@ recompute the templates or their labels.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,9 +91,16 @@ def secret_key(directory: Path | None = None) -> bytes:
     path = directory / "canary.key"
     if not path.is_file():
         directory.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(secrets.token_bytes(32))
+        # Written whole, then linked into place: threads and evaluator processes
+        # racing on a first run all end up reading the one key that won.
+        fd, staged = tempfile.mkstemp(dir=directory, prefix=".canary-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(secrets.token_bytes(32))
+            with contextlib.suppress(FileExistsError):
+                os.link(staged, path)
+        finally:
+            os.unlink(staged)
     with path.open("rb") as handle:
         key = handle.read(64)
     if len(key) < 16:

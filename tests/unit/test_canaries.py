@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -113,6 +114,13 @@ def test_the_key_is_created_once_and_reused(tmp_path: Path) -> None:
     assert canaries.secret_key(tmp_path) == first
     assert len(first) == 32
     assert (tmp_path / "canary.key").stat().st_mode & 0o077 == 0
+
+
+def test_a_first_run_racing_threads_all_read_the_one_key(tmp_path: Path) -> None:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        keys = set(pool.map(lambda _: canaries.secret_key(tmp_path), range(32)))
+    assert len(keys) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["canary.key"]
 
 
 def measured(train: float, test: float) -> ModelMeasurements:
