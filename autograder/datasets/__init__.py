@@ -1,7 +1,7 @@
 """The grader's copy of the data: real (Keras cache) or synthetic, whole or a fraction.
 
-``load_splits`` feeds the grader's own measurements; ``write_npz`` puts the same
-arrays in a file that the kernel-side provider serves to the student's
+``load_splits`` feeds the grader's own measurements; ``save_npz`` puts splits in a
+file that the kernel-side provider serves to the student's
 ``keras.datasets.<name>.load_data()``.  Nothing here falls back from real to
 synthetic data: the caller picks the source and the reports name it.
 """
@@ -32,7 +32,6 @@ __all__ = [
     "load_splits",
     "save_npz",
     "split_rows",
-    "write_npz",
 ]
 
 # A batch grades one dataset, a reference run maybe a second; full CIFAR is
@@ -98,15 +97,6 @@ def npz_name(name: str, options: DataOptions) -> str:
         tag += f"-v{synthetic.GENERATOR_VERSION}"
     digest = hashlib.sha256(tag.encode()).hexdigest()[:12]
     return f"{name}-{options.source}-{digest}.npz"
-
-
-def write_npz(name: str, options: DataOptions, directory: Path) -> Path:
-    """Write the splits to ``directory`` (once) for the kernel-side provider."""
-    path = Path(directory) / npz_name(name, options)
-    if path.exists():
-        return path
-    save_npz(load_splits(name, options), path)
-    return path
 
 
 def save_npz(splits: Splits, path: Path) -> None:

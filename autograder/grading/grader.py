@@ -92,16 +92,20 @@ def prepare_kernel_data(rubric: LoadedRubric, options: GradeOptions, directory: 
     # The kernel gets whole splits (a fraction shortens its fits); the grader
     # measures on the fraction.
     whole = kernel_options(options.data)
-    # Secret canary rows in the kernel's test copy only (datasets/canaries.py).
-    planted = canaries.for_spec(spec)
-    name = spec.declared.name if spec.declared is not None else spec.name
+    # Secret canary rows in the kernel's test copy only (datasets/canaries.py); the
+    # directory is per grader, so the file name need not carry the canary key.
     tag = f"canaries-{options.data.fraction!r}"
-    npz = directory / datasets.npz_name(name, whole).replace(".npz", f"-{tag}.npz")
     if spec.declared is not None:
+        name = spec.declared.name
         npz = directory / f"{name}-{declared.fingerprint(spec.declared)}-full-{tag}.npz"
+    else:
+        name = spec.name
+        npz = directory / datasets.npz_name(name, whole).replace(".npz", f"-{tag}.npz")
     if not npz.exists():
-        splits = grader_splits(spec, whole)
-        datasets.save_npz(canaries.plant(splits, planted, options.data.fraction), npz)
+        planted = canaries.for_spec(spec)
+        datasets.save_npz(
+            canaries.plant(grader_splits(spec, whole), planted, options.data.fraction), npz
+        )
     if spec.declared is not None:
         return KernelData(work_files={f"{name}.npz": npz}, environment=env)
     return KernelData(datasets={name: npz}, environment=env)

@@ -29,7 +29,6 @@ from autograder.datasets import (
     real,
     split_rows,
     synthetic,
-    write_npz,
 )
 from autograder.errors import DatasetError
 
@@ -182,19 +181,15 @@ def test_load_splits_is_memoised_and_read_only() -> None:
 # ---------------------------------------------------------------- npz files
 
 
-def test_write_npz_round_trips_and_is_reused(tmp_path: Path) -> None:
-    path = write_npz("cifar10", SMALL, tmp_path)
-    assert path.parent == tmp_path
-    assert path.suffix == ".npz"
+def test_save_npz_round_trips_and_leaves_no_temporary_files(tmp_path: Path) -> None:
+    path = tmp_path / datasets.npz_name("cifar10", SMALL)
     splits = load_splits("cifar10", SMALL)
+    datasets.save_npz(splits, path)
     with np.load(path) as data:  # as the kernel-side provider reads it
         assert sorted(data.files) == ["x_test", "x_train", "y_test", "y_train"]
         for key in data.files:
             assert np.array_equal(data[key], getattr(splits, key))
             assert data[key].dtype == np.uint8
-    stamp = path.stat().st_mtime_ns
-    assert write_npz("cifar10", SMALL, tmp_path) == path
-    assert path.stat().st_mtime_ns == stamp
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary files left
 
 
