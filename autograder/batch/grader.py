@@ -79,6 +79,9 @@ class WorkerGrade:
                         size=self.evaluators,
                     )
                     atexit.register(pool.close)
+                    # The evaluators start while the data is written and the kernels
+                    # run, as open_grader does for check (issue: 4 s serial cold start).
+                    pool.warm_up()
                     measurer = pool
                 _graders[key] = build_grader(
                     self.rubric,

@@ -159,6 +159,11 @@ class Evaluator:
     def protection(self) -> Protection:
         return _protection(self.limits)
 
+    @property
+    def ready(self) -> bool:
+        """Whether a started worker is waiting for requests (no start cost left)."""
+        return self._proc is not None and self._proc.poll() is None
+
     def start(self) -> None:
         """Start the worker now (TensorFlow's import costs seconds); errors wait for use."""
         with self._lock:
@@ -244,15 +249,28 @@ class EvaluatorPool:
     def protection(self) -> Protection:
         return _protection(self.limits)
 
-    def warm_up(self) -> threading.Thread:
-        """Start one worker in the background, e.g. while a kernel runs the notebook."""
-        thread = threading.Thread(target=self._all[0].start, daemon=True, name="evaluator-start")
-        thread.start()
-        return thread
+    def warm_up(self) -> list[threading.Thread]:
+        """Start every worker in the background, e.g. while the kernels run the notebooks.
+
+        Each start imports TensorFlow and loads the data (seconds): begun now, it
+        overlaps the kernels' own start instead of following the first notebook.
+        """
+        threads = [
+            threading.Thread(target=worker.start, daemon=True, name=f"evaluator-start-{i}")
+            for i, worker in enumerate(self._all)
+        ]
+        for thread in threads:
+            thread.start()
+        return threads
 
     @property
     def restarts(self) -> int:
         return sum(worker.restarts for worker in self._all)
+
+    @property
+    def ready(self) -> int:
+        """How many workers are started and waiting."""
+        return sum(worker.ready for worker in self._all)
 
     def measure(
         self,

@@ -12,7 +12,7 @@ from autograder.datasets import canaries
 from autograder.datasets.base import DataOptions
 from autograder.errors import EvaluationError
 from autograder.execution.limits import Limits
-from autograder.measure.evaluator import Evaluator, EvaluatorConfig
+from autograder.measure.evaluator import Evaluator, EvaluatorConfig, EvaluatorPool
 from autograder.measure.keras_model import measure_model
 from autograder.rubric.models import DatasetSpec, Preprocessing
 
@@ -31,6 +31,20 @@ def test_a_worker_that_cannot_start_is_a_clear_error() -> None:
         evaluator.measure(Path("nothing.keras"), "m0")
     assert str(caught.value).startswith("the evaluator could not start: ")
     assert "imagenet" in str(caught.value)
+
+
+@pytest.mark.kernel
+def test_warm_up_starts_every_worker_of_a_pool_at_once() -> None:
+    # A batch of --jobs 2 measures two models at once: both workers start before the
+    # first kernel finishes, not one after the other on first use.
+    with EvaluatorPool(CONFIG, Limits(), size=2) as pool:
+        assert pool.ready == 0
+        threads = pool.warm_up()
+        assert len(threads) == 2
+        for thread in threads:
+            thread.join(timeout=300)
+        assert pool.ready == 2
+    assert pool.ready == 0
 
 
 # Slow rather than kernel-bound: each worker start imports TensorFlow (twice here).
