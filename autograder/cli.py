@@ -599,6 +599,10 @@ _DraftFraction = Annotated[
     float,
     typer.Option(min=0.0001, max=1.0, help="Train the reference on this fraction of the data."),
 ]
+_DraftTimeout = Annotated[
+    float | None,
+    typer.Option(min=1.0, help="Seconds the reference may run (default: the rubric's)."),
+]
 _DraftForce = Annotated[
     bool, typer.Option("--force", help="Replace an existing rubric file (its edits are lost).")
 ]
@@ -659,7 +663,7 @@ def rubric_init_command(
     data: DataOption = DataChoice.real,
     fraction: _DraftFraction = 1.0,
     seed: SeedOption = 0,
-    timeout: _Timeout = None,
+    timeout: _DraftTimeout = None,
     force: _DraftForce = False,
 ) -> None:
     """Draft a rubric from a reference solution, measured the way `grade` measures.
@@ -692,13 +696,13 @@ def assign(
     data: DataOption = DataChoice.real,
     fraction: _DraftFraction = 1.0,
     seed: SeedOption = 0,
-    timeout: _Timeout = None,
+    timeout: _DraftTimeout = None,
     force: _DraftForce = False,
 ) -> None:
     """Write student.ipynb (solutions stripped) and reference.ipynb from a master notebook.
 
-    With --dataset, also run the reference and draft the rubric (OUT/rubric.yaml, or
-    --rubric), as `autograder rubric init` does.
+    With --dataset it also runs the reference and drafts the rubric at the path
+    recorded in student.ipynb, as `autograder rubric init` does.
     """
     from autograder.authoring import rubric_init  # noqa: PLC0415  # see top
     from autograder.authoring.assign import write_assignment  # noqa: PLC0415
