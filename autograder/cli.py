@@ -594,8 +594,91 @@ def _backends(ctx: typer.Context) -> Backends:
     return given if isinstance(given, Backends) else Backends()
 
 
+# assign's and rubric init's drafting options, shared so that their help never drifts apart.
+_DraftFraction = Annotated[
+    float,
+    typer.Option(min=0.0001, max=1.0, help="Train the reference on this fraction of the data."),
+]
+_DraftTimeout = Annotated[
+    float | None,
+    typer.Option(min=1.0, help="Seconds the reference may run (default: the rubric's)."),
+]
+_DraftForce = Annotated[
+    bool, typer.Option("--force", help="Replace an existing rubric file (its edits are lost).")
+]
+
+
+def _draft(
+    ctx: typer.Context,
+    reference: Path,
+    dataset: str,
+    out: Path,
+    options: tuple[DataChoice, float, int, float | None],
+    force: bool,
+) -> None:
+    """Run ``reference`` through the grading pipeline and write the drafted rubric to ``out``."""
+    from autograder.authoring import rubric_init  # noqa: PLC0415  # see top
+    from autograder.grading.options import GradeOptions  # noqa: PLC0415
+    from autograder.grading.session import open_grader  # noqa: PLC0415
+
+    data, fraction, seed, timeout = options
+    name = rubric_init.dataset_name(dataset)
+    rubric_init.refuse_overwrite(out, force=force)  # before minutes of training, not after
+    probe = rubric_init.probe_rubric(reference, name, out)
+    grade_options = GradeOptions(
+        data=DataOptions(source=data.value, fraction=fraction), timeout_s=timeout, seed=seed
+    )
+    with (
+        tempfile.TemporaryDirectory(prefix="autograder-rubric-init-") as logs,
+        open_grader(
+            probe, grade_options, backends=_backends(ctx), log=Path(logs) / "grader.log"
+        ) as grader,
+        _err.status("training the reference solution…"),
+    ):
+        measured = rubric_init.measure_reference(grader, reference)
+    loaded = rubric_init.write_draft(measured, reference, name, out, force=force)
+    accuracy = measured.model.test_accuracy
+    line = text(
+        "authoring.drafted",
+        locale_language(),
+        path=out,
+        checks=len(loaded.rubric.checks),
+        points=loaded.rubric.max_points,
+        accuracy="n/a" if accuracy is None else f"{accuracy:.4f}",
+    )
+    _out.print(line, markup=False, soft_wrap=True)
+
+
+@rubric_app.command("init")
+def rubric_init_command(
+    ctx: typer.Context,
+    reference: Annotated[Path, typer.Argument(help="The reference solution (.ipynb or .py).")],
+    dataset: Annotated[
+        str, typer.Option(help="The exercise's dataset: mnist, fashion_mnist, cifar10, cifar100.")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Where to write the rubric (default: next to REFERENCE)."),
+    ] = None,
+    data: DataOption = DataChoice.real,
+    fraction: _DraftFraction = 1.0,
+    seed: SeedOption = 0,
+    timeout: _DraftTimeout = None,
+    force: _DraftForce = False,
+) -> None:
+    """Draft a rubric from a reference solution, measured the way `grade` measures.
+
+    The draft asks for the measured layers, exact parameter counts, compile and
+    training settings, an accuracy bar and a gap limit relative to the reference;
+    comments name each measured value and the points are split evenly.
+    """
+    target = out or reference.parent / "rubric.yaml"
+    _draft(ctx, reference, dataset, target, (data, fraction, seed, timeout), force)
+
+
 @app.command()
 def assign(
+    ctx: typer.Context,
     master: Annotated[Path, typer.Argument(help="The master notebook, with solution markers.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the two notebooks.")],
     rubric: Annotated[
@@ -604,11 +687,31 @@ def assign(
             help="The exercise's rubric, recorded in student.ipynb (default OUT/rubric.yaml)."
         ),
     ] = None,
+    dataset: Annotated[
+        str | None,
+        typer.Option(
+            help="Also draft the rubric (as `rubric init`) from the reference, on this dataset."
+        ),
+    ] = None,
+    data: DataOption = DataChoice.real,
+    fraction: _DraftFraction = 1.0,
+    seed: SeedOption = 0,
+    timeout: _DraftTimeout = None,
+    force: _DraftForce = False,
 ) -> None:
-    """Write student.ipynb (solutions stripped) and reference.ipynb from a master notebook."""
-    from autograder.authoring.assign import write_assignment  # noqa: PLC0415  # no TF needed
+    """Write student.ipynb (solutions stripped) and reference.ipynb from a master notebook.
 
-    student, ref, done = write_assignment(master, out, rubric=rubric or out / "rubric.yaml")
+    With --dataset it also runs the reference and drafts the rubric at the path
+    recorded in student.ipynb, as `autograder rubric init` does.
+    """
+    from autograder.authoring import rubric_init  # noqa: PLC0415  # see top
+    from autograder.authoring.assign import write_assignment  # noqa: PLC0415
+
+    target = rubric or out / "rubric.yaml"
+    if dataset is not None:  # refused before any file is written
+        rubric_init.dataset_name(dataset)
+        rubric_init.refuse_overwrite(target, force=force)
+    student, ref, done = write_assignment(master, out, rubric=target)
     lang = locale_language()
     _out.print(
         text(
@@ -622,6 +725,8 @@ def assign(
         markup=False,
         soft_wrap=True,  # a path broken over two lines cannot be copied
     )
+    if dataset is not None:
+        _draft(ctx, ref, dataset, target, (data, fraction, seed, timeout), force)
 
 
 def _exit_code(exc: AutograderError) -> int:

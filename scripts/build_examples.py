@@ -1,7 +1,10 @@
 """Build the example notebooks from their percent-format sources under ``examples/``.
 
 ``examples/<path>.py`` becomes ``<path>.ipynb``: ``examples/submissions/cifar10-mlp/
-correct.py`` is the source of ``submissions/cifar10-mlp/correct.ipynb``. The sources
+correct.py`` is the source of ``submissions/cifar10-mlp/correct.ipynb``. A built
+``exercises/<name>/master.ipynb`` is then split by ``autograder assign`` into the
+exercise's ``student.ipynb`` and ``reference.ipynb`` (the student notebook naming
+``rubrics/<name>.yaml``), so those two are checked for freshness here too. The sources
 use jupytext's percent format, so editors (VS Code, PyCharm, Spyder) show them as cells:
 
     # %% [markdown]
@@ -33,6 +36,8 @@ from typing import Literal
 
 import nbformat
 from nbformat import v4
+
+from autograder.authoring.assign import assign, dumps
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -130,7 +135,23 @@ def targets(root: Path = ROOT) -> dict[Path, str]:
         relative = source.relative_to(root / "examples").with_suffix(".ipynb")
         cells = parse_percent(source.read_text(encoding="utf-8"), str(source))
         out[relative] = notebook_text(cells)
+    for relative, text in list(out.items()):
+        if relative.parts[0] == "exercises" and relative.name == "master.ipynb":
+            out.update(assigned(root, relative, text))
     return out
+
+
+def assigned(root: Path, master: Path, text: str) -> dict[Path, str]:
+    """What ``autograder assign`` writes next to ``master`` (its text given)."""
+    folder = master.parent
+    rubric = root / "rubrics" / f"{folder.name}.yaml"
+    # The shipped rubric, relative to the student notebook; else the one assign drafts.
+    recorded = f"../../rubrics/{rubric.name}" if rubric.is_file() else "rubric.yaml"
+    done = assign(nbformat.reads(text, as_version=4), source=str(master), rubric=recorded)
+    return {
+        folder / "student.ipynb": dumps(done.student),
+        folder / "reference.ipynb": dumps(done.reference),
+    }
 
 
 def stale(root: Path = ROOT) -> list[Path]:

@@ -43,6 +43,8 @@ class Draft:
     seeds: int = 1
     points: float | None = None
     """Total points, split evenly; None: one point per check."""
+    reference_example: bool = True
+    """Declare the reference as an example expected to earn full marks (``rubric test``)."""
 
 
 def _scalar(value: Any) -> str:
@@ -110,7 +112,20 @@ def draft_rubric(model: ModelMeasurements, fits: list[RecordedCall], draft: Draf
         checks.append(lines)
     checks.append(_accuracy(model, draft.seeds))
     checks.append(_gap(model))
-    return _header(draft, model) + "\n".join(_with_points(checks, draft.points)) + "\n"
+    body = "\n".join(_with_points(checks, draft.points)) + "\n"
+    total = float(len(checks)) if draft.points is None else draft.points
+    examples = _examples(draft, total) if draft.reference_example else ""
+    return _header(draft, model) + body + examples
+
+
+def _examples(draft: Draft, total: float) -> str:
+    return (
+        "examples:\n"
+        "  # `autograder rubric test` grades these: the reference must earn full marks.\n"
+        "  # Add known submissions (a broken one, an equivalent one) with their verdicts.\n"
+        f"  - path: {_scalar(draft.reference)}\n"
+        f"    expect: {{score: {total:.12g}}}\n"
+    )
 
 
 def _accuracy(model: ModelMeasurements, seeds: int) -> list[str]:

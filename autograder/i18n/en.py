@@ -333,6 +333,22 @@ MESSAGES: dict[str, str] = {
         "{path}: cell {cell}: without its solution region the code no longer parses ({error}); "
         "put the markers around whole statements"
     ),
+    "authoring.unknown_dataset": "unknown dataset {name!r}; --dataset takes one of: {known}",
+    "authoring.reference_missing": "{path}: no such reference notebook or script",
+    "authoring.reference_invalid": "{path}: the reference cannot be run: {error}",
+    "authoring.reference_unfinished": "{path}: the reference did not finish: {error}",
+    "authoring.reference_raised": (
+        "{path}: the reference raised {ename} at cell {cell}: {error}; a rubric is drafted "
+        "only from a reference that runs cleanly"
+    ),
+    "authoring.reference_no_model": "{path}: no model to measure in the reference: {error}",
+    "authoring.rubric_exists": (
+        "{path} already exists; pass --force to replace it (instructor edits would be lost)"
+    ),
+    "authoring.drafted": (
+        "wrote {path}: {checks} checks, {points:g} points, drafted from the reference "
+        "(test accuracy {accuracy})"
+    ),
     "authoring.not_notebook": "{path}: not a readable notebook: {error}",
     "authoring.assigned": (
         "wrote {student} ({stubs} solution stub(s), {hidden} hidden region(s) removed) and "

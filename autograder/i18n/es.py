@@ -359,6 +359,24 @@ MESSAGES: dict[str, str] = {
         "{path}: celda {cell}: sin su región de solución el código ya no es Python válido "
         "({error}); ponga las marcas alrededor de instrucciones completas"
     ),
+    "authoring.unknown_dataset": (
+        "conjunto de datos desconocido {name!r}; --dataset acepta uno de: {known}"
+    ),
+    "authoring.reference_missing": "{path}: no existe ese cuaderno o script de referencia",
+    "authoring.reference_invalid": "{path}: la referencia no se puede ejecutar: {error}",
+    "authoring.reference_unfinished": "{path}: la referencia no terminó: {error}",
+    "authoring.reference_raised": (
+        "{path}: la referencia lanzó {ename} en la celda {cell}: {error}; la rúbrica solo se "
+        "redacta a partir de una referencia que se ejecuta sin errores"
+    ),
+    "authoring.reference_no_model": "{path}: la referencia no deja un modelo que medir: {error}",
+    "authoring.rubric_exists": (
+        "{path} ya existe; use --force para reemplazarlo (se perderían los cambios del docente)"
+    ),
+    "authoring.drafted": (
+        "escrito {path}: {checks} comprobaciones, {points:g} puntos, redactado a partir de la "
+        "referencia (exactitud de prueba {accuracy})"
+    ),
     "authoring.not_notebook": "{path}: no es un cuaderno legible: {error}",
     "authoring.assigned": (
         "escrito {student} ({stubs} hueco(s) de solución, {hidden} región(es) oculta(s) "

@@ -238,3 +238,20 @@ def test_the_cli_writes_both_notebooks(tmp_path: Path, capsys: pytest.CaptureFix
         == (tmp_path / "lab" / "rubric.yaml").resolve()
     )
     assert "student.ipynb" in capsys.readouterr().out
+
+
+def test_the_shipped_exercise_is_what_assign_writes_now(tmp_path: Path) -> None:
+    # The same folder layout as the repository's, so the recorded rubric path matches.
+    root = Path(__file__).resolve().parents[2]
+    exercise = root / "exercises" / "fashion-mnist"
+    out = tmp_path / "exercises" / "fashion-mnist"
+    rubric = tmp_path / "rubrics" / "fashion-mnist.yaml"
+    student, reference, done = write_assignment(exercise / "master.ipynb", out, rubric=rubric)
+    # A failure: run `python scripts/build_examples.py` (it runs assign) and commit.
+    assert student.read_bytes() == (exercise / "student.ipynb").read_bytes()
+    assert reference.read_bytes() == (exercise / "reference.ipynb").read_bytes()
+    assert done.stubs >= 4
+    assert done.hidden >= 2
+    assert rubric_from_metadata(exercise / "student.ipynb") == (
+        root / "rubrics" / "fashion-mnist.yaml"
+    )

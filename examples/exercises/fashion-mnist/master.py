@@ -1,13 +1,18 @@
 # %% [markdown]
-# # Taller 3: clasificación de prendas con Fashion-MNIST (solución de referencia)
+# # Taller 3: clasificación de prendas con Fashion-MNIST
 #
-# Solución de referencia del ejercicio `fashion-mnist`: el modelo del tutorial de
+# Complete las celdas que dicen `# YOUR CODE HERE` (borre el `raise NotImplementedError()`)
+# y responda las preguntas del final. El modelo que se califica es el de la variable
+# `model`: no le cambie el nombre.
+# <!-- BEGIN HIDDEN -->
+#
+# Notas del docente (los estudiantes no ven este párrafo): el modelo del tutorial de
 # clasificación básica de TensorFlow, `Flatten -> Dense(128, relu) -> Dense(10, softmax)`,
-# compilado con Adam y entrenado 10 épocas. `autograder reference` la reentrena con
-# semilla fija para medir los umbrales relativos de la rúbrica.
-#
-# La variable `model` es el modelo que se califica. Las variantes del final usan otros
-# nombres y llevan la etiqueta `skip-grading`, así que el calificador no las ejecuta.
+# compilado con Adam y entrenado 10 épocas. `autograder reference` reentrena la
+# referencia con semilla fija para medir los umbrales relativos de la rúbrica. Las
+# variantes del final usan otros nombres y llevan la etiqueta `skip-grading`, así que el
+# calificador no las ejecuta.
+# <!-- END HIDDEN -->
 
 # %%
 import keras
@@ -54,8 +59,10 @@ plt.show()
 # Los píxeles se llevan al rango [0, 1] dividiendo por 255, igual en entrenamiento y prueba.
 
 # %%
+### BEGIN SOLUTION
 train_images = train_images / 255.0
 test_images = test_images / 255.0
+### END SOLUTION
 
 # %%
 plt.figure(figsize=(10, 10))
@@ -76,6 +83,7 @@ plt.show()
 # `Dense(10, softmax)` 128 * 10 + 10 = 1.290: 101.770 en total, todos entrenables.
 
 # %%
+### BEGIN SOLUTION
 model = keras.Sequential(
     [
         keras.Input(shape=(28, 28)),
@@ -84,9 +92,10 @@ model = keras.Sequential(
         keras.layers.Dense(10, activation="softmax"),
     ]
 )
+### END SOLUTION
 model.summary()
 
-# %%
+# %% tags=["solution"]
 model.compile(
     optimizer="adam",
     loss="sparse_categorical_crossentropy",
@@ -163,7 +172,7 @@ print(class_names[np.argmax(predictions_single[0])])
 # `skip-grading`: el calificador no la ejecuta y `model` sigue siendo el modelo del
 # tutorial.
 
-# %% tags=["skip-grading"]
+# %% tags=["skip-grading", "solution"]
 def train_variant(hidden, epochs):
     layers = [keras.Input(shape=(28, 28)), keras.layers.Flatten()]
     layers += [keras.layers.Dense(units, activation="relu") for units in hidden]
@@ -189,19 +198,46 @@ for name, (hidden, epochs) in variants.items():
     )
 
 # %% [markdown]
-# ## Respuestas esperadas (guía para el docente)
+# ## Preguntas del taller
 #
-# 1. **Diferencia entre entrenamiento y prueba.** El modelo ajusta sus pesos sobre los datos de
-#    entrenamiento; los de prueba son datos no vistos, así que la exactitud suele ser algo
-#    menor y la pérdida algo mayor (sobreajuste). La pérdida mide también la confianza de
-#    cada predicción, no solo si acierta, por eso las dos métricas no se mueven igual.
-# 2. **Imágenes mal clasificadas.** Clases parecidas en 28x28 y escala de grises (Shirt,
-#    T-shirt/top, Pullover, Coat; Sneaker, Sandal, Ankle boot), ejemplos atípicos o mal
-#    centrados, y un modelo denso que no aprovecha la estructura espacial (una CNN sí).
-# 3. **128 -> 500 neuronas.** Más parámetros y más capacidad: la exactitud de
-#    entrenamiento sube más que la de prueba y la diferencia tiende a crecer.
-# 4. **10 -> 20 épocas.** El entrenamiento sigue mejorando; la prueba se estanca o empeora
-#    (la pérdida de prueba sube), así que la diferencia crece: sobreajuste.
-# 5. **Arquitectura.** `Flatten` (784 valores, sin parámetros), `Dense(128, relu)` oculta
-#    (100.480 parámetros) y `Dense(10, softmax)` de salida (1.290), una probabilidad por
-#    clase. Con salida lineal y `from_logits=True` el modelo es equivalente.
+# Responda debajo de cada pregunta, en esta misma celda.
+#
+# **1. ¿Por qué existe una diferencia entre 'accuracy' o 'loss' en las fases de
+# entrenamiento y pruebas?**
+#
+# <!-- BEGIN HIDDEN -->
+# El modelo ajusta sus pesos sobre los datos de entrenamiento; los de prueba son datos no
+# vistos, así que la exactitud suele ser algo menor y la pérdida algo mayor (sobreajuste).
+# La pérdida mide también la confianza de cada predicción, no solo si acierta, por eso
+# las dos métricas no se mueven igual.
+# <!-- END HIDDEN -->
+#
+# **2. ¿Por qué algunas imágenes no lograron ser categorizadas correctamente?**
+#
+# <!-- BEGIN HIDDEN -->
+# Clases parecidas en 28x28 y escala de grises (Shirt, T-shirt/top, Pullover, Coat;
+# Sneaker, Sandal, Ankle boot), ejemplos atípicos o mal centrados, y un modelo denso que
+# no aprovecha la estructura espacial (una CNN sí).
+# <!-- END HIDDEN -->
+#
+# **3. ¿Qué ocurre al pasar de 128 a 500 neuronas?**
+#
+# <!-- BEGIN HIDDEN -->
+# Más parámetros y más capacidad: la exactitud de entrenamiento sube más que la de
+# prueba y la diferencia tiende a crecer.
+# <!-- END HIDDEN -->
+#
+# **4. ¿Qué ocurre al pasar de 10 a 20 épocas?**
+#
+# <!-- BEGIN HIDDEN -->
+# El entrenamiento sigue mejorando; la prueba se estanca o empeora (la pérdida de prueba
+# sube), así que la diferencia crece: sobreajuste.
+# <!-- END HIDDEN -->
+#
+# **5. Explique la arquitectura capa por capa.**
+#
+# <!-- BEGIN HIDDEN -->
+# `Flatten` (784 valores, sin parámetros), `Dense(128, relu)` oculta (100.480
+# parámetros) y `Dense(10, softmax)` de salida (1.290), una probabilidad por clase. Con
+# salida lineal y `from_logits=True` el modelo es equivalente.
+# <!-- END HIDDEN -->
