@@ -8,7 +8,6 @@ trains nothing, and raising ``--seeds`` from 3 to 5 trains only seeds 3 and 4.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -16,13 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from autograder.checks.thresholds import ReferenceMetric, Spread
 from autograder.datasets.base import DataOptions
-from autograder.reference.cache import ReferenceOutcome, cache_dir, lookup
+from autograder.reference.cache import ReferenceOutcome, TrainSeed, lookup_seeds
 from autograder.rubric import LoadedRubric
 
 SPREAD_METRICS: tuple[ReferenceMetric, ...] = ("test_accuracy", "train_accuracy", "overfitting_gap")
-
-TrainSeed = Callable[[int], ReferenceOutcome]
-"""Trains (and caches) the reference under one seed; injected, so tests count the calls."""
 
 
 class _Data(BaseModel):
@@ -73,17 +69,11 @@ def reference_seeds(
     directory: Path | None = None,
 ) -> tuple[ReferenceSpreadResult, tuple[ReferenceOutcome, ...]]:
     """Every seed from the cache, else trained by ``train``; raises ReferenceSolutionError."""
-    if seeds < 1:
-        raise ValueError("seeds must be at least 1")
-    directory = directory or cache_dir()
-    outcomes: list[ReferenceOutcome] = []
-    for seed in range(seeds):
-        outcome = None if force else lookup(loaded, data, seed, directory)
-        outcomes.append(outcome if outcome is not None else train(seed))
-    return spread_result(outcomes), tuple(outcomes)
+    outcomes = lookup_seeds(loaded, data, seeds, train, force=force, directory=directory)
+    return spread_result(outcomes), outcomes
 
 
-def spread_result(outcomes: list[ReferenceOutcome]) -> ReferenceSpreadResult:
+def spread_result(outcomes: tuple[ReferenceOutcome, ...]) -> ReferenceSpreadResult:
     """The spread of the outcomes' metrics (pure: no cache, no training)."""
     runs = tuple(
         SeedRun(
