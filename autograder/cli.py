@@ -43,7 +43,7 @@ from autograder.reports.exports import FORMATS, parse_formats, write_exports
 from autograder.reports.github import write_github
 from autograder.reports.json_report import result_json_schema
 from autograder.reports.progress import BatchProgress
-from autograder.reports.reference import render_reference
+from autograder.reports.reference import render_reference, render_reference_seeds
 from autograder.reports.student import render_self_check
 from autograder.results import ClassSummary, GradeReport
 from autograder.rubric import load_rubric, rubric_json_schema, rubric_summary
@@ -346,25 +346,56 @@ def reference(
     force: Annotated[
         bool, typer.Option("--force", help="Retrain even when the cache has an entry.")
     ] = False,
+    seeds: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=20,
+            help="Run seeds 0..N-1 (each cached on its own, a second call trains nothing) and "
+            "show the spread: mean, sd, min and max of test accuracy, train accuracy and gap. "
+            "Default: the rubric's `reference.seeds`, which spread-based thresholds "
+            "({reference: {sd: -3}}, quantile) are drawn from; 1: only --seed.",
+        ),
+    ] = None,
+    lang: Annotated[
+        LangChoice | None,
+        typer.Option(help="Language of the --seeds table (default: the rubric's, then locale)."),
+    ] = None,
 ) -> None:
     """Retrain the rubric's reference solution in the seeded environment, or show its cache.
 
     The measurements are cached under the user cache dir (XDG_CACHE_HOME on Linux),
     keyed by rubric, reference file, seed, data, TensorFlow/Keras versions and device.
+    With --seeds N the reference runs under seeds 0..N-1; a second call trains nothing.
     """
+    from autograder.grading.options import GradeOptions  # noqa: PLC0415  # see top
+    from autograder.reference.train import seed_trainer  # noqa: PLC0415
+
     loaded = load_rubric(rubric)
     data_options = DataOptions(source=data.value, fraction=fraction)
+    spec = loaded.rubric.reference
+    count = seeds if seeds is not None else (spec.seeds if spec is not None else 1)
+    # One grader (evaluator, data copy) trains every missing seed; opened only if one is.
+    trainer = seed_trainer(
+        loaded,
+        GradeOptions(data=data_options, timeout_s=timeout, seed=seed),
+        backends=_backends(ctx),
+        log=cache_dir() / "grader.log",
+        training=_announce_training,
+    )
+    if count > 1:
+        from autograder.reference.seeds import reference_seeds  # noqa: PLC0415  # see top
+
+        with trainer as train:
+            result, _ = reference_seeds(loaded, data_options, count, train, force=force)
+        language = choose_language(lang.value if lang else None, loaded.rubric.language)
+        render_reference_seeds(result, lang=language, console=_out)
+        return
     # A warm cache answers without TensorFlow, the dataset or nbclient: all cost seconds.
     outcome = None if force else lookup(loaded, data_options, seed)
     if outcome is None:
-        from autograder.grading.options import GradeOptions  # noqa: PLC0415  # see top
-        from autograder.grading.session import open_grader  # noqa: PLC0415
-        from autograder.reference.train import train_reference  # noqa: PLC0415
-
-        options = GradeOptions(data=data_options, timeout_s=timeout, seed=seed)
-        log = cache_dir() / "grader.log"
-        with open_grader(loaded, options, backends=_backends(ctx), log=log) as grader:
-            outcome = _announce_training(lambda: train_reference(grader))
+        with trainer as train:
+            outcome = train(seed)
     render_reference(outcome.record, outcome.path, from_cache=outcome.from_cache, console=_out)
 
 

@@ -19,7 +19,7 @@ from autograder.grading.grader import Backends, Grader, build_grader
 from autograder.grading.options import GradeOptions, evaluator_config
 from autograder.grading.report import failed
 from autograder.measure.evaluator import EvaluatorPool
-from autograder.reference.cache import ReferenceRecord
+from autograder.reference.cache import Reference
 from autograder.reference.train import fixed_reference
 from autograder.results import GradeReport
 from autograder.rubric import LoadedRubric
@@ -52,19 +52,23 @@ class WorkerGrade:
     The first call in a process builds that process's Grader: the kernels' data copy
     in a temporary folder (removed at exit) and a pool of ``evaluators`` evaluator
     processes (models are loaded there, never in the grader).  ``reference`` travels
-    with the task, so every worker sets relative thresholds from the same run.
+    with the task (one run, or the runs over the rubric's seeds), so every worker sets
+    relative thresholds from the same runs.
     """
 
     rubric: LoadedRubric
     options: GradeOptions
-    reference: ReferenceRecord | None = None
+    reference: Reference | None = None
     evaluators: int = 1
     log: Path | None = None
     """TensorFlow's native start-up chatter goes here (see build_grader)."""
     backends: Backends = field(default_factory=Backends)
 
     def grader(self) -> Grader:
-        ref = self.reference.summary.cache_key if self.reference else ""
+        ref = ""
+        if self.reference is not None:
+            runs = (self.reference.summary, *self.reference.runs)
+            ref = ",".join(run.cache_key for run in runs)
         key = f"{self.rubric.sha256}:{self.options.model_dump_json()}:{ref}:{self.evaluators}"
         key += f":{id(self.backends.measurer)}:{id(self.backends.runner)}"
         with _lock:

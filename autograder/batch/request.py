@@ -79,7 +79,11 @@ def grade_batch(
         training,
     )
     identity = run_identity(
-        rubric, request.options, __version__, reference.summary if reference else None
+        rubric,
+        request.options,
+        __version__,
+        reference.summary if reference else None,
+        runs=reference.runs if reference else (),
     )
     with ResultStore(out / STORE_FILE) as store:
         plan = plan_batch(submissions, identity=identity, store=store, force=request.force)

@@ -48,13 +48,19 @@ KernelRunner = Callable[[SubmissionSource, JobPaths, RunOptions], ExecutionRecor
 
 
 class ReferenceRun(Protocol):
-    """What the grader reads of a reference run (a cache entry satisfies it)."""
+    """What the grader reads of a reference run (a cache entry satisfies it, and so do
+    the runs over the rubric's seeds)."""
 
     @property
     def summary(self) -> ReferenceSummary: ...
 
     @property
     def history(self) -> dict[str, list[float]]: ...
+
+    @property
+    def runs(self) -> tuple[ReferenceSummary, ...]:
+        """Every seeded run, for spread-based thresholds; empty for one run."""
+        ...
 
 
 ReferenceProvider = Callable[["Grader"], ReferenceRun | None]
@@ -291,6 +297,7 @@ class Grader:
             execution=executed.summary,
             data=report.data_info(self.rubric, self.options),
             reference=self.reference.summary if self.reference else None,
+            reference_runs=self.reference.runs if self.reference else (),
             claims=extracted.claims,
             experiments=measured.experiments,
             cells=extracted.cells,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -136,11 +136,20 @@ def run_identity(
     options: GradeOptions,
     version: str,
     reference: ReferenceSummary | None = None,
+    *,
+    runs: Sequence[ReferenceSummary] = (),
 ) -> RunIdentity:
-    """The results-store identity: every option except those in NOT_IN_RESULT."""
+    """The results-store identity: every option except those in NOT_IN_RESULT.
+
+    ``runs``: the reference's seeded runs, when thresholds draw on their spread; a
+    retrained seed changes every result, as a retrained single reference does.
+    """
+    ref = None
+    if reference is not None:
+        ref = ",".join(f"{r.cache_key}:{r.weights_sha256}" for r in (reference, *runs))
     return RunIdentity(
         rubric_sha256=rubric.sha256,
         options=options.model_dump(mode="json", exclude=set(NOT_IN_RESULT)),
         grader_version=version,
-        reference=f"{reference.cache_key}:{reference.weights_sha256}" if reference else None,
+        reference=ref,
     )

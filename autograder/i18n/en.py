@@ -379,6 +379,21 @@ MESSAGES: dict[str, str] = {
         "gap {value:.3f} vs reference {mean:.3f} ± {sd:.3f} over {n} seeds, "
         "above {above} of {n} runs (limit {bound:.3f})"
     ),
+    # --- `autograder reference --seeds N` (reports/reference.py) ------------------------
+    "reference_seeds.title": "reference over {n} seeds",
+    "reference_seeds.metric": "metric",
+    "reference_seeds.mean": "mean",
+    "reference_seeds.sd": "sd",
+    "reference_seeds.min": "min",
+    "reference_seeds.max": "max",
+    "reference_seeds.test_accuracy": "test accuracy",
+    "reference_seeds.train_accuracy": "train accuracy",
+    "reference_seeds.overfitting_gap": "gap",
+    "reference_seeds.sources": "{cached} seed(s) from the cache, {trained} trained now",
+    "reference_seeds.seed": "seed {seed}: {source} · {entry}",
+    "reference_seeds.value": "{value:.4f}",
+    "reference_seeds.cache": "cache",
+    "reference_seeds.trained": "trained now",
     "authoring.no_examples": "{path}: the rubric declares no `examples` to test",
     "authoring.example_missing": "{path}: example {example} does not exist",
     "authoring.example_ok": "{example}: every expected verdict",

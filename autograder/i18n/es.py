@@ -410,6 +410,21 @@ MESSAGES: dict[str, str] = {
         "brecha {value:.3f} frente a la referencia {mean:.3f} ± {sd:.3f} en {n} semillas, "
         "por encima de {above} de {n} ejecuciones (límite {bound:.3f})"
     ),
+    # --- `autograder reference --seeds N` (reports/reference.py) ------------------------
+    "reference_seeds.title": "referencia en {n} semillas",
+    "reference_seeds.metric": "métrica",
+    "reference_seeds.mean": "media",
+    "reference_seeds.sd": "desv.",
+    "reference_seeds.min": "mín",
+    "reference_seeds.max": "máx",
+    "reference_seeds.test_accuracy": "exactitud en test",
+    "reference_seeds.train_accuracy": "exactitud en entrenamiento",
+    "reference_seeds.overfitting_gap": "brecha",
+    "reference_seeds.sources": "{cached} semilla(s) de la caché, {trained} entrenada(s) ahora",
+    "reference_seeds.seed": "semilla {seed}: {source} · {entry}",
+    "reference_seeds.value": "{value:.4f}",
+    "reference_seeds.cache": "caché",
+    "reference_seeds.trained": "entrenada ahora",
     "authoring.no_examples": "{path}: la rúbrica no declara `examples` que probar",
     "authoring.example_missing": "{path}: el ejemplo {example} no existe",
     "authoring.example_ok": "{example}: todos los veredictos esperados",

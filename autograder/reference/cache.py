@@ -61,6 +61,42 @@ class ReferenceRecord(_Data):
     score: float = Field(description="The reference's own score against the rubric.")
     max_score: float
 
+    @property
+    def runs(self) -> tuple[ReferenceSummary, ...]:
+        """One entry is one run: thresholds use its summary alone (no spread)."""
+        return ()
+
+
+class SeededReference(_Data):
+    """The reference over seeds 0..n-1 (the rubric's ``reference.seeds``), as grading uses it.
+
+    Reports show one run (the grading seed's, else seed 0's); spread-based thresholds
+    draw on every run.
+    """
+
+    records: tuple[ReferenceRecord, ...] = Field(min_length=2, description="Seeds 0..n-1.")
+    seed: int = Field(description="The grading seed: its run is the one reports show.")
+
+    @property
+    def record(self) -> ReferenceRecord:
+        return next((r for r in self.records if r.key.seed == self.seed), self.records[0])
+
+    @property
+    def summary(self) -> ReferenceSummary:
+        return self.record.summary
+
+    @property
+    def history(self) -> dict[str, list[float]]:
+        return self.record.history
+
+    @property
+    def runs(self) -> tuple[ReferenceSummary, ...]:
+        return tuple(r.summary for r in self.records)
+
+
+Reference = ReferenceRecord | SeededReference
+"""What grading carries: one cached run, or the runs over the rubric's seeds."""
+
 
 @dataclass(frozen=True)
 class ReferenceOutcome:
@@ -68,6 +104,10 @@ class ReferenceOutcome:
     path: Path
     """The cache entry's file."""
     from_cache: bool
+
+
+TrainSeed = Callable[[int], ReferenceOutcome]
+"""Trains (and caches) the reference under one seed; injected, so tests count the calls."""
 
 
 def lookup(
@@ -82,25 +122,48 @@ def lookup(
     return ReferenceOutcome(record=record, path=entry_path(key, directory), from_cache=True)
 
 
-def resolve_reference(
+def lookup_seeds(
     loaded: LoadedRubric,
     data: DataOptions,
-    seed: int,
-    train: Callable[[], ReferenceOutcome],
-) -> ReferenceRecord | None:
+    seeds: int,
+    train: TrainSeed,
+    *,
+    force: bool = False,
+    directory: Path | None = None,
+) -> tuple[ReferenceOutcome, ...]:
+    """Seeds 0..seeds-1, each from its own cache entry, else trained by ``train``."""
+    if seeds < 1:
+        raise ValueError("seeds must be at least 1")
+    directory = directory or cache_dir()
+    outcomes = []
+    for seed in range(seeds):
+        outcome = None if force else lookup(loaded, data, seed, directory)
+        outcomes.append(outcome if outcome is not None else train(seed))
+    return tuple(outcomes)
+
+
+def resolve_reference(
+    loaded: LoadedRubric, data: DataOptions, seed: int, train: TrainSeed
+) -> Reference | None:
     """The one policy every command follows for the reference run.
 
-    The cached run when there is one; else ``train()`` when the rubric's thresholds
+    The cached run when there is one; else ``train(seed)`` when the rubric's thresholds
     need the reference; else nothing.  A missing reference file only matters when
     thresholds need it: otherwise only the reference's learning curves are lost.
+    With ``reference.seeds: n`` (n > 1) and thresholds that need it, the same holds
+    for each of seeds 0..n-1: the cached ones are read, the missing ones trained.
     """
-    if loaded.rubric.reference is None:
+    spec = loaded.rubric.reference
+    if spec is None:
         return None
     needed = bool(loaded.rubric.relative_checks)
     try:
+        if needed and spec.seeds > 1:
+            outcomes = lookup_seeds(loaded, data, spec.seeds, train)
+            return SeededReference(records=tuple(o.record for o in outcomes), seed=seed)
         outcome = lookup(loaded, data, seed)
         if outcome is None and needed:
-            outcome = train()
+            outcome = train(seed)
     except ReferenceSolutionError:
         if needed:
             raise

@@ -8,18 +8,22 @@ seeds, data copy and evaluator), so a threshold derived from it compares like wi
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from autograder.errors import InvalidSubmissionError, ReferenceSolutionError
-from autograder.grading.grader import Grader, ReferenceProvider, ReferenceRun
+from autograder.grading.grader import Backends, Grader, ReferenceProvider, ReferenceRun
 from autograder.grading.options import GradeOptions
+from autograder.grading.session import open_grader
 from autograder.reference.cache import (
+    Reference,
     ReferenceOutcome,
     ReferenceRecord,
+    TrainSeed,
     cache_dir,
     make_key,
     reference_path,
@@ -34,8 +38,18 @@ Training = Callable[[Callable[[], ReferenceOutcome]], ReferenceOutcome]
 """Wraps a training run, e.g. to tell the user it started and how it ended."""
 
 
-def train_reference(grader: Grader, directory: Path | None = None) -> ReferenceOutcome:
-    """Run the reference in a kernel, measure it, store it; raises ReferenceSolutionError."""
+def train_reference(
+    grader: Grader, directory: Path | None = None, *, seed: int | None = None
+) -> ReferenceOutcome:
+    """Run the reference in a kernel, measure it, store it; raises ReferenceSolutionError.
+
+    ``seed``: the kernel's seed (default: the grader's); the data copy and the evaluator
+    do not depend on it, so one grader trains every seed of ``reference --seeds N``.
+    """
+    if seed is not None and seed != grader.options.seed:
+        grader = dataclasses.replace(
+            grader, options=grader.options.model_copy(update={"seed": seed})
+        )
     directory = directory or cache_dir()
     path = reference_path(grader.rubric)
     key = make_key(grader.rubric, grader.options.data, grader.options.seed)
@@ -80,6 +94,34 @@ def train_reference(grader: Grader, directory: Path | None = None) -> ReferenceO
     return ReferenceOutcome(record=entry, path=save(entry, directory), from_cache=False)
 
 
+@contextlib.contextmanager
+def seed_trainer(
+    loaded: LoadedRubric,
+    options: GradeOptions,
+    *,
+    backends: Backends | None = None,
+    log: Path | None = None,
+    training: Training | None = None,
+) -> Iterator[TrainSeed]:
+    """Trains the reference under any seed, all through one grader opened at the first
+    call: a warm cache starts no evaluator and loads no data."""
+    with contextlib.ExitStack() as stack:
+        opened: list[Grader] = []
+
+        def train(seed: int) -> ReferenceOutcome:
+            if not opened:
+                opened.append(
+                    stack.enter_context(open_grader(loaded, options, backends=backends, log=log))
+                )
+
+            def run() -> ReferenceOutcome:
+                return train_reference(opened[0], seed=seed)
+
+            return run() if training is None else training(run)
+
+        yield train
+
+
 def reference_provider(training: Training | None = None) -> ReferenceProvider:
     """The reference-attach policy: the cached run, else trained when thresholds need it.
 
@@ -97,20 +139,21 @@ def resolve_for(
     options: GradeOptions,
     grader: Callable[[], Grader],
     training: Training | None = None,
-) -> ReferenceRecord | None:
+) -> Reference | None:
     """:func:`reference_provider`'s policy, building the grader only if it must train."""
 
-    def train() -> ReferenceOutcome:
+    def train(seed: int) -> ReferenceOutcome:
         if training is None:
-            return train_reference(grader())
-        return training(lambda: train_reference(grader()))
+            return train_reference(grader(), seed=seed)
+        return training(lambda: train_reference(grader(), seed=seed))
 
     return resolve_reference(rubric, options.data, options.seed, train)
 
 
-def fixed_reference(record: ReferenceRun | None) -> ReferenceProvider:
-    """A reference resolved once (by the batch) and carried to every worker."""
-    return lambda _grader: record
+def fixed_reference(reference: ReferenceRun | None) -> ReferenceProvider:
+    """A reference (one run, or the seeded runs) resolved once by the batch and carried
+    to every worker."""
+    return lambda _grader: reference
 
 
 def _require_clean_run(path: Path, summary: ExecutionSummary) -> None:

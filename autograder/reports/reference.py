@@ -1,4 +1,5 @@
-"""Console rendering of a reference run (``autograder reference``)."""
+"""Console rendering of a reference run (``autograder reference``), and of its spread
+over several seeds (``--seeds N``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from autograder.i18n import Language, text
 from autograder.reference.cache import ReferenceRecord
+from autograder.reference.seeds import ReferenceSpreadResult
 from autograder.reports.console import compact, number
 
 
@@ -52,3 +55,25 @@ def render_reference(
     if summary.weights_sha256:
         grid.add_row("Weights:", Text(f"sha256 {summary.weights_sha256[:16]}…", style="dim"))
     console.print(Panel(grid, title=Text("reference", style="bold"), title_align="left"))
+
+
+def render_reference_seeds(
+    result: ReferenceSpreadResult, *, lang: Language, console: Console
+) -> None:
+    """The spread table (mean, sd, min, max per metric), then where each seed came from."""
+
+    def say(message_id: str, **args: object) -> str:
+        return text(f"reference_seeds.{message_id}", lang, **args)
+
+    table = Table(title=say("title", n=result.seeds), title_justify="left")
+    for column in ("metric", "mean", "sd", "min", "max"):
+        table.add_column(say(column), justify="left" if column == "metric" else "right")
+    for row in result.metrics:
+        cells = (row.mean, row.sd, row.min, row.max)
+        table.add_row(say(row.metric), *(say("value", value=v) for v in cells))
+    console.print(table)
+    cached = len(result.runs) - result.trained
+    console.print(Text(say("sources", cached=cached, trained=result.trained)))
+    for run in result.runs:
+        source = say("cache" if run.source == "cache" else "trained")
+        console.print(Text(say("seed", seed=run.seed, source=source, entry=run.entry), style="dim"))
