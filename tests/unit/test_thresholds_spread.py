@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
+from pipeline_fakes import graded_model
 from pydantic import ValidationError
 
 from autograder.checks.base import CheckContext
 from autograder.checks.metrics import check_accuracy, check_overfitting_gap
 from autograder.checks.thresholds import Spread, resolve, spread_of
+from autograder.datasets.base import DataOptions
+from autograder.grading.grader import build_grader
+from autograder.grading.options import GradeOptions
 from autograder.i18n import localized
 from autograder.measure.facts import ModelMeasurements
 from autograder.results import ReferenceSummary
+from autograder.rubric import load_rubric
 from autograder.rubric.models import (
     AccuracyCheck,
     OverfittingGapCheck,
@@ -22,6 +28,7 @@ from autograder.rubric.models import (
     ReferenceSpec,
     SpreadOffset,
 )
+from autograder.submissions import Submission
 
 if TYPE_CHECKING:
     from conftest import Build
@@ -152,3 +159,48 @@ def test_the_yaml_forms_load() -> None:
     assert isinstance(check.min, ReferenceBound)
     assert check.min.reference == SpreadOffset(sd=-3)
     assert ReferenceSpec(path="r.ipynb", seeds=5).seeds == 5
+
+
+@dataclasses.dataclass(frozen=True)
+class _SeededRuns:
+    """A reference provider's answer over five seeds, as the cache would give it."""
+
+    summary: ReferenceSummary
+    history: dict[str, list[float]]
+    runs: tuple[ReferenceSummary, ...]
+
+
+def test_grading_hands_the_seeded_runs_to_the_checks(build: Build, tmp_path: Path) -> None:
+    # Through the real Grader (only the kernel and the evaluator are fakes): the
+    # provider's runs reach CheckContext.reference_runs, so the bar is the spread's.
+    (tmp_path / "referencia.py").write_text("# la solución\n", encoding="utf-8")
+    rubric = {
+        "schema_version": 1,
+        "id": "spread",
+        "title": "Spread",
+        "dataset": {"name": "fashion_mnist"},
+        "reference": {"path": "referencia.py", "seeds": 5},
+        "checks": [
+            {"kind": "accuracy", "id": "acc", "points": 2, "min": {"reference": {"sd": -3}}}
+        ],
+    }
+    path = tmp_path / "rubric.yaml"
+    path.write_text(yaml.safe_dump(rubric), encoding="utf-8")
+    notebook = tmp_path / "entrega.py"
+    notebook.write_text("# %%\nmodel = None\n", encoding="utf-8")
+    fakes = graded_model(build.model(test=0.861), [build.fit(3)])
+    assert fakes.measurer is not None
+    seeded = _SeededRuns(summary=RUNS[0], history={}, runs=RUNS)
+    options = GradeOptions(data=DataOptions(source="synthetic", fraction=0.01))
+    grader = build_grader(
+        load_rubric(path),
+        options,
+        measurer=fakes.measurer,
+        data_dir=tmp_path / "data",
+        reference=lambda _grader: seeded,
+        runner=fakes.runner,
+    )
+    report = grader.grade(Submission(id="entrega", path=notebook))
+    (check,) = report.checks
+    assert check.status == "fail", check.message
+    assert "over 5 seeds, below all 5 runs (bar 0.865)" in check.message
