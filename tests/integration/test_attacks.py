@@ -45,28 +45,11 @@ MARGIN_S = 240
 """Start-up, evaluator start and reports on top of the notebooks' own time limits."""
 
 ONE, THREE, SGD = "honesto_1_epoca", "honesto_3_epocas", "honesto_sgd"
-TWINS = {
-    "ataque_manifiesto_chmod": ONE,
-    "ataque_modelo_mejor_copiado": ONE,
-    "ataque_registro_sys_modules": ONE,
-    "ataque_registro_gc": ONE,
-    "ataque_fit_wrapped_en_test": ONE,
-    "ataque_sonda_reemplazada": ONE,
-    "ataque_canal_falso": ONE,
-    "ataque_test_9_epocas": THREE,
-    "ataque_train_mas_test": ONE,
-    "ataque_pesos_de_casa": ONE,
-    "ataque_fifo": ONE,
-    "ataque_dev_zero": ONE,
-    "ataque_enlaces_simbolicos": ONE,
-    "ataque_1_mas_9_epocas": ONE,
-    "ataque_recompilar_adam": SGD,
-    "ataque_ansi_excepcion": ONE,
-    "ataque_historial_nan": ONE,
-    "ataque_estado_borrado": ONE,
-    "ataque_pesos_en_trabajo": ONE,
-    "ataque_<b>marcado<b>_[red]rojo_|tabla|": ONE,
-    '=HYPERLINK("evil","clic")': ONE,
+# Attack -> honest twin, from the corpus table (tests/unit/test_attack_corpus.py proves
+# each attack is its twin plus `# %% ATAQUE` cells).
+TWINS: dict[str, str] = {
+    name: entry["twin"]
+    for name, entry in json.loads((ATTACKS / "corpus.json").read_text("utf-8"))["attacks"].items()
 }
 HONEST = {ONE, THREE, SGD}
 # Fits on test rows the kernel recorded (fingerprinted by pixel ranking)...
