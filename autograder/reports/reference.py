@@ -81,7 +81,9 @@ def render_reference_seeds(
     cached = len(result.runs) - result.trained
     console.print(Text(say("reference_seeds.sources", cached=cached, trained=result.trained)))
     for run in result.runs:
-        source = say("reference_seeds.cache" if run.source == "cache" else "trained")
+        source = say(
+            "reference_seeds.cache" if run.source == "cache" else "reference_seeds.trained"
+        )
         console.print(
             Text(
                 say("reference_seeds.seed", seed=run.seed, source=source, entry=run.entry),

@@ -120,3 +120,15 @@ def test_the_table_in_both_languages(
     page = out.getvalue()
     for word in words:
         assert word in page
+
+
+@pytest.mark.parametrize(("lang", "word"), [("en", ": trained now"), ("es", ": entrenada ahora")])
+def test_the_table_names_the_seeds_trained_now(
+    loaded: LoadedRubric, tmp_path: Path, lang: str, word: str
+) -> None:
+    result, _ = reference_seeds(
+        loaded, SYNTHETIC, 2, FakeTrainer(loaded, tmp_path), directory=tmp_path
+    )
+    out = io.StringIO()
+    render_reference_seeds(result, lang=lang, console=Console(file=out, width=120))  # type: ignore[arg-type]
+    assert out.getvalue().count(word) == 2
