@@ -47,6 +47,8 @@ def test_folder_plus_moodle_zip_on_dask_then_resume(
     assert maria["status"] == "graded"
     assert maria["metrics"]["trainable_params"] == 101_770
     assert by_id["ana"]["metrics"]["trainable_params"] == 101_770
+    # Honest examples, straight or inside a Moodle zip: no integrity flag.
+    assert {i: s["integrity"] for i, s in by_id.items() if s["integrity"]} == {}
 
     # The second run finds both in the store and starts no kernel.
     assert main(args) == 0

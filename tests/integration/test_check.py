@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from autograder.cli import main
+from autograder.i18n import text
 
 pytestmark = pytest.mark.kernel
 
@@ -39,3 +40,4 @@ def test_quick_check_of_a_wrong_architecture_exits_1_with_spanish_hints(
     assert "✔ compile" in out
     assert "No decididas en modo --quick: training, test-accuracy, gap" in out
     assert "fallaron: architecture, parameters" in out
+    assert text("integrity.heading", "es") not in out  # honest work: no integrity section

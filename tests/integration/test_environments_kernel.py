@@ -82,7 +82,8 @@ def test_colab_libraries_import_and_a_missing_module_is_named(tmp_path: Path) ->
     )
     job = JobPaths(tmp_path / "job")
     options = RunOptions(cell_timeout_s=240.0, total_timeout_s=400.0, threads=1)
-    summary = run_source(load_source(path), job, options).summary
+    run = run_source(load_source(path), job, options)
+    summary = run.summary
     assert not summary.timed_out
     assert not summary.kernel_died
     (error,) = summary.errors  # only the import that Colab lacks too
@@ -91,6 +92,7 @@ def test_colab_libraries_import_and_a_missing_module_is_named(tmp_path: Path) ->
     assert error.module == "xgboost_no_instalado"
     assert summary.environment is not None
     assert summary.environment.name == "default"
+    assert run.integrity == []  # honest work: nothing to flag
 
 
 COURSE_PACKAGE = """\
@@ -177,6 +179,7 @@ def test_rubric_environment_is_built_once_then_used_offline(
     assert first.execution.errors == []
     assert first.status == "graded"
     assert [(c.id, c.status) for c in first.checks] == [("compile", "pass")]
+    assert first.integrity == []
     built = first.execution.environment
     assert built is not None
     assert built.name == "rubric"
@@ -191,6 +194,7 @@ def test_rubric_environment_is_built_once_then_used_offline(
     assert second.execution is not None
     assert second.execution.errors == []
     assert [(c.id, c.status) for c in second.checks] == [("compile", "pass")]
+    assert second.integrity == []
     cached = second.execution.environment
     assert cached is not None
     assert cached.from_cache is True

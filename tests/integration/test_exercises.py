@@ -16,6 +16,7 @@ from autograder.datasets.base import DataOptions
 from autograder.grading.options import GradeOptions
 from autograder.results import GradeReport
 from autograder.rubric import load_rubric
+from tests.honest_corpus import flagged, submission_ids
 
 pytestmark = pytest.mark.kernel
 
@@ -38,6 +39,9 @@ def _grade(
     )
     reports = {r.submission.id: r for r in grade_batch(request).reports}
     assert sorted(reports) == sorted(names)  # a new example needs its pinned score here
+    honest = submission_ids("tests/integration/test_exercises.py", f"submissions/{exercise}")
+    assert honest == set(names)
+    assert flagged(reports, honest) == {}  # honest work carries no integrity flag
     return reports
 
 

@@ -19,6 +19,7 @@ from autograder.reference.train import reference_provider
 from autograder.results import GradeReport
 from autograder.rubric import load_rubric
 from autograder.submissions import Submission
+from tests.honest_corpus import covered_by, flagged, submission_ids
 
 pytestmark = pytest.mark.kernel
 
@@ -27,6 +28,7 @@ EXAMPLES = ROOT / "submissions" / "fashion-mnist"
 FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"
 RUBRIC = ROOT / "rubrics" / "fashion-mnist.yaml"
 FRACTION = 0.05
+HERE = "tests/integration/test_grading.py"
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +70,7 @@ PINNED: dict[str, tuple[float, set[str]]] = {
 
 def test_every_example_scores_as_pinned(example_reports: dict[str, GradeReport]) -> None:
     assert sorted(example_reports) == sorted(PINNED)
+    assert flagged(example_reports, submission_ids(HERE, "submissions/fashion-mnist")) == {}
     for name, (score, lost) in PINNED.items():
         report = example_reports[name]
         got = {c.id for c in report.checks if c.points < c.max_points}
@@ -178,6 +181,7 @@ def test_hostile_notebook_scores_like_its_honest_twin(
     got = prepared.grade(Submission(id=fixture, path=hostile))
     want = prepared.grade(Submission(id="honest", path=honest))
     assert got.score == pytest.approx(want.score)
+    assert want.integrity == []
     assert got.metrics.trainable_params == want.metrics.trainable_params == 12_730
     assert got.metrics.test_accuracy == pytest.approx(want.metrics.test_accuracy, abs=1e-6)
     assert [c.status for c in got.checks] == [c.status for c in want.checks]
@@ -188,14 +192,13 @@ def test_batch_survives_bad_inputs_and_writes_every_result(
 ) -> None:
     batch = tmp_path / "batch"
     batch.mkdir()
-    for name in (
-        "invalid_json.ipynb",
-        "empty.ipynb",
-        "syntax_error.py",
-        "no_model.ipynb",
-        "exit_midway.ipynb",
-    ):
-        (batch / name).write_bytes((FIXTURES / name).read_bytes())
+    # The broken inputs, then every honest fixture of the folder the table gives this batch.
+    honest = covered_by(HERE, "tests/fixtures/notebooks")
+    for path in [
+        *(FIXTURES / n for n in ("invalid_json.ipynb", "empty.ipynb", "syntax_error.py")),
+        *honest,
+    ]:
+        (batch / path.name).write_bytes(path.read_bytes())
     out = tmp_path / "out"
     code = main(
         [
@@ -214,16 +217,29 @@ def test_batch_survives_bad_inputs_and_writes_every_result(
     assert code == 0
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err
-    statuses = {
-        p.parent.name: json.loads(p.read_text())["status"] for p in out.glob("*/result.json")
+    reports = {
+        p.parent.name: GradeReport.model_validate_json(p.read_text())
+        for p in out.glob("*/result.json")
     }
-    assert statuses == {
+    assert {name: r.status for name, r in reports.items()} == {
         "invalid_json": "invalid",
         "empty": "invalid",
         "syntax_error": "invalid",
         "no_model": "graded",
         "exit_midway": "error",
+        "cell_error": "graded",
+        "script_ok": "graded",
+        "shell_and_magic": "graded",
     }
+    assert flagged(reports, {p.stem for p in honest}) == {}
+    # The fixtures' own README: cell 3's NameError is reported, cell 4's model graded.
+    assert reports["cell_error"].execution is not None
+    assert [(e.cell, e.ename) for e in reports["cell_error"].execution.errors] == [(3, "NameError")]
+    assert reports["cell_error"].metrics.trainable_params == 101_770
+    assert reports["script_ok"].metrics.trainable_params == 101_770
+    shell = reports["shell_and_magic"].execution
+    assert shell is not None
+    assert [s.cell for s in shell.skipped_cells] == [2, 3, 4]
     invalid = json.loads((out / "syntax_error" / "result.json").read_text())
     assert "syntax_error.py:3: syntax error" in invalid["message"]
     no_model = json.loads((out / "no_model" / "result.json").read_text())
@@ -233,7 +249,7 @@ def test_batch_survives_bad_inputs_and_writes_every_result(
     # The model trained before os._exit was saved after fit and still earns its credit.
     assert exited["metrics"]["trainable_params"] == 12_730
     summary = json.loads((out / "summary.json").read_text())
-    assert len(summary["submissions"]) == 5
+    assert len(summary["submissions"]) == len(reports)
     assert summary["data"] == {
         "source": "synthetic",
         "fraction": FRACTION,

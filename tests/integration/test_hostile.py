@@ -22,6 +22,7 @@ import pytest
 from autograder.cli import main
 from autograder.execution.sandbox import bwrap_problem
 from autograder.results import GradeReport
+from tests.honest_corpus import flagged, submission_ids
 
 pytestmark = [
     pytest.mark.kernel,
@@ -172,6 +173,9 @@ def test_no_case_scores_above_the_honest_run(batch: Batch) -> None:
     assert honest.metrics.trainable_params == TINY_PARAMS
     # The rubric asks for 101,770 params and 0.95 accuracy, which only a forgery could get.
     assert honest.score == pytest.approx(3.0)
+    baseline = submission_ids("tests/integration/test_hostile.py", "tests/fixtures/hostile")
+    assert baseline == {"honest"}
+    assert flagged(batch.reports, baseline) == {}
     for case, report in batch.reports.items():
         assert report.score <= honest.score + 1e-9, case
         assert report.metrics.trainable_params in (None, TINY_PARAMS), case

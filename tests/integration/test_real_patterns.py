@@ -27,11 +27,13 @@ from autograder.results import CheckResult, GradeReport
 from autograder.rubric import load_rubric
 from autograder.selfcheck import SelfCheckOptions, run_self_check
 from autograder.submissions import Submission, discover
+from tests.honest_corpus import flagged, submission_ids
 
 pytestmark = pytest.mark.kernel
 
 ROOT = Path(__file__).resolve().parents[2]
 PATTERNS = ROOT / "tests" / "fixtures" / "real_patterns"
+PATTERNS_TABLE = "tests/fixtures/real_patterns"
 RUBRIC = ROOT / "rubrics" / "fashion-mnist.yaml"
 FRACTION = 0.02
 
@@ -115,6 +117,13 @@ def _points(report: GradeReport) -> dict[str, float]:
 
 def test_the_corpus_covers_every_pattern(reports: dict[str, GradeReport]) -> None:
     assert set(reports) == set(VERDICTS) | set(WAITING)
+    honest = submission_ids("tests/integration/test_real_patterns.py", PATTERNS_TABLE)
+    assert honest == set(reports)
+
+
+def test_no_pattern_carries_an_integrity_flag(reports: dict[str, GradeReport]) -> None:
+    honest = submission_ids("tests/integration/test_real_patterns.py", PATTERNS_TABLE)
+    assert flagged(reports, honest) == {}
 
 
 @pytest.mark.parametrize("name", sorted(VERDICTS))

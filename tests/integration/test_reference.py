@@ -20,6 +20,8 @@ import pytest
 
 from autograder.datasets import load_splits
 from autograder.datasets.base import DataOptions
+from autograder.results import GradeReport
+from tests.honest_corpus import flagged, submission_ids
 
 pytestmark = pytest.mark.kernel
 
@@ -137,3 +139,8 @@ def test_false_claim_fails_naming_both_numbers(scenario: Any) -> None:
     # The rest of the grade is the honest one: the model itself is the tutorial's.
     assert result["data"]["source"] == "real"
     assert result["score"] == result["max_score"]
+    # A false claim is a wrong sentence, not tampering: no integrity flag on the real data.
+    honest = submission_ids("tests/integration/test_reference.py", "tests/fixtures/notebooks")
+    assert honest == {FALSE_CLAIM.stem}
+    for graded in scenario["results"]:
+        assert flagged({FALSE_CLAIM.stem: GradeReport.model_validate(graded)}, honest) == {}

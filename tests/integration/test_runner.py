@@ -82,6 +82,7 @@ def test_bootstrap_records_and_exports_without_touching_numbering(tmp_path: Path
     assert not summary.kernel_died
     assert [(e.cell, e.ename) for e in summary.errors] == [(4, "NameError")]
     assert summary.skipped_cells == []
+    assert record.integrity == []  # type: ignore[attr-defined]
     artifacts = read_artifacts(job.artifacts)
     (exported,) = artifacts.models
     assert exported.variables == ["model"]
