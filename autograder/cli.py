@@ -133,6 +133,7 @@ def _root(
 
 # grade's options, declared here so that the command itself reads in one screen.
 _DEFAULT_MEMORY_MB = Limits().memory_mb
+_DEFAULT_EVALUATION_S = Limits().evaluation_timeout_s
 _Paths = Annotated[
     list[Path],
     typer.Argument(
@@ -214,6 +215,15 @@ _Sandbox = Annotated[
     bool,
     typer.Option(help="Run kernels under bubblewrap (no network, read-only system)."),
 ]
+_EvaluationTimeout = Annotated[
+    float,
+    typer.Option(
+        "--evaluation-timeout",
+        min=1,
+        help="Seconds the evaluator may spend measuring one model; a submission has four "
+        "times this for all its models, and a slower model costs only its own submission.",
+    ),
+]
 
 
 @app.command()
@@ -238,6 +248,7 @@ def grade(
     lang: _Lang = None,
     memory_mb: _MemoryMb = _DEFAULT_MEMORY_MB,
     sandbox: _Sandbox = True,
+    evaluation_timeout: _EvaluationTimeout = _DEFAULT_EVALUATION_S,
 ) -> None:
     """Run each submission in its own kernel, measure its model, and score it.
 
@@ -255,7 +266,9 @@ def grade(
         timeout_s=timeout,
         seed=seed,
         keep_jobs=keep_jobs,
-        limits=Limits(memory_mb=memory_mb, sandbox=sandbox),
+        limits=Limits(
+            memory_mb=memory_mb, sandbox=sandbox, evaluation_timeout_s=evaluation_timeout
+        ),
         language=lang.value if lang else None,
     )
     request = BatchRequest(

@@ -3,9 +3,11 @@
 Each attack notebook does the same real work as its honest twin and then tries to
 raise its score: rewrite what the kernel recorded, plant FIFOs and /dev/zero links
 where the grader used to read, forge the runner's channel, train on the test split,
-or inject control characters, markup and formulas into the reports.  The grader runs
-in a subprocess with RLIMIT_DATA, so a regression that reads /dev/zero fails this
-test instead of taking the machine down.
+or inject control characters, markup and formulas into the reports, hide an answer's
+keywords in an HTML comment, hand the evaluator a model that takes minutes to measure or
+a 46 MB "experiment".  The grader runs in a subprocess with RLIMIT_DATA, so a regression
+that reads /dev/zero fails this test instead of taking the machine down, and its own
+peak memory is watched, so a model measured outside the evaluator shows.
 """
 
 from __future__ import annotations
@@ -41,17 +43,23 @@ GRADER_MEMORY = 6 * 1024**3
 """RLIMIT_DATA of the grading process (and what it starts): reading /dev/zero hits it."""
 TOTAL_TIMEOUT_S = 90
 """The rubric's total per notebook (attacks.yaml)."""
+EVALUATION_S = 30
+"""The evaluator's limit per model: the slow model hits it, every honest model is far below."""
 MARGIN_S = 240
 """Start-up, evaluator start and reports on top of the notebooks' own time limits."""
+GRADER_PEAK = 1024**3
+"""The grading process's own peak RSS: it never loads TensorFlow or a model (about 0.3 GiB);
+measuring the 46 MB experiment in-process would import TensorFlow and pass this."""
 
-ONE, THREE, SGD = "honesto_1_epoca", "honesto_3_epocas", "honesto_sgd"
+ONE, THREE, SGD, NO_SE = "honesto_1_epoca", "honesto_3_epocas", "honesto_sgd", "honesto_no_se"
+SLOW, HUGE, HIDDEN = "ataque_modelo_lento", "ataque_experimento_enorme", "ataque_comentario_oculto"
 # Attack -> honest twin, from the corpus table (tests/unit/test_attack_corpus.py proves
 # each attack is its twin plus `# %% ATAQUE` cells).
 TWINS: dict[str, str] = {
     name: entry["twin"]
     for name, entry in json.loads((ATTACKS / "corpus.json").read_text("utf-8"))["attacks"].items()
 }
-HONEST = {ONE, THREE, SGD}
+HONEST = {ONE, THREE, SGD, NO_SE}
 # Fits on test rows the kernel recorded (fingerprinted by pixel ranking)...
 LEAKAGE = {"ataque_test_9_epocas", "ataque_train_mas_test"}
 # ...and training the recorder never saw (fit.__wrapped__, weights set from elsewhere).
@@ -76,36 +84,55 @@ class Batch:
     console: str
     out: Path
     reports: dict[str, GradeReport]
+    peak_rss: int
+    """VmHWM of the grading process, last read before it exited."""
+
+
+def _wait_watching_memory(process: subprocess.Popen[str], timeout: float) -> tuple[str, int]:
+    """Output and peak RSS of ``process``; /proc's high-water mark only grows, so the
+    last reading before exit is the peak up to then (the reports are written last)."""
+    status = Path(f"/proc/{process.pid}/status")
+    peak, deadline = 0, time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines())
+            peak = max(peak, int(fields.get("VmHWM", "0 kB").split()[0]) * 1024)
+        except (OSError, ValueError):
+            pass  # exiting: the zombie has no memory fields left
+        time.sleep(0.25)
+    output, _ = process.communicate(timeout=max(deadline - time.monotonic(), 1))
+    return output, peak
 
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     cases = tmp_path_factory.mktemp("attack-cases")
-    for path in ATTACKS.glob("*.py"):
-        shutil.copy2(path, cases / path.name)
+    for path in ATTACKS.iterdir():
+        if path.suffix in (".py", ".ipynb"):
+            shutil.copy2(path, cases / path.name)
     out = tmp_path_factory.mktemp("attack-out")
     confine = json.dumps({"rlimits": {"DATA": GRADER_MEMORY, "CORE": 0}})
     argv = [sys.executable, "-m", "autograder.execution.confine", confine, "--"]
     argv += [sys.executable, "-m", "autograder", "grade", str(cases), "--rubric", str(RUBRIC)]
     argv += ["--data", "synthetic", "--fraction", "0.02", "--memory-mb", "1536"]
+    argv += ["--evaluation-timeout", str(EVALUATION_S)]
     argv += ["--jobs", "2", "--format", "console,markdown,csv", "--out", str(out)]
     env = {**os.environ, "COLUMNS": "160", "TMPDIR": str(tmp_path_factory.mktemp("tmp"))}
     started = time.monotonic()
-    done = subprocess.run(  # our own interpreter and module, no shell
-        argv,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=len(TWINS) * TOTAL_TIMEOUT_S + MARGIN_S,
-        check=False,
+    process = subprocess.Popen(  # our own interpreter and module, no shell
+        argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
     )
+    try:
+        console, peak = _wait_watching_memory(process, len(TWINS) * TOTAL_TIMEOUT_S + MARGIN_S)
+    finally:
+        process.kill()
     seconds = time.monotonic() - started
     reports = {
         p.parent.name: GradeReport.model_validate_json(p.read_text("utf-8"))
         for p in out.glob("*/result.json")
     }
     by_submission = {r.submission.id: r for r in reports.values()}
-    return Batch(done.returncode, seconds, done.stdout + done.stderr, out, by_submission)
+    return Batch(process.returncode, seconds, console, out, by_submission, peak)
 
 
 def test_every_notebook_has_a_result_within_the_timeouts_plus_margin(batch: Batch) -> None:
@@ -168,3 +195,27 @@ def test_reports_carry_no_control_characters_markup_or_formulas(batch: Batch) ->
     # OWASP: a text cell must not start like a formula (numbers such as -0.01 may).
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@") and not _NUMBER.fullmatch(c)]
     assert not [c for c in cells if _CONTROL.search(c)]
+
+
+def test_a_slow_model_costs_only_its_own_submission(batch: Batch) -> None:
+    slow = batch.reports[SLOW]
+    assert f"longer than {EVALUATION_S:g} s" in slow.model_dump_json(), slow.message
+    # Everyone else was measured: no honest model waited behind the slow one past its limit.
+    for name, report in batch.reports.items():
+        if name != SLOW:
+            assert report.metrics.test_accuracy is not None, (name, report.message)
+
+
+def test_a_huge_experiment_is_measured_in_the_evaluator_not_the_grader(batch: Batch) -> None:
+    rows = {v: row for row in batch.reports[HUGE].experiments for v in row.variables}
+    assert rows["enorme"].error is None, rows["enorme"]
+    assert rows["enorme"].test_accuracy is not None
+    assert 0 < batch.peak_rss < GRADER_PEAK, f"grader peak {batch.peak_rss / 1024**2:.0f} MiB"
+
+
+def test_keywords_hidden_in_a_comment_earn_nothing(batch: Batch) -> None:
+    def answers(name: str) -> float:
+        (check,) = (c for c in batch.reports[name].checks if c.id == "answers")
+        return check.points
+
+    assert answers(HIDDEN) == answers(NO_SE) == 0
