@@ -85,10 +85,17 @@ def threshold(templates: int, num_classes: int) -> int:
     return 0
 
 
+def secret_key_path(directory: Path | None = None) -> Path:
+    """Where this installation's canary key lives: the grader's user cache dir, which
+    no kernel sandbox mounts."""
+    directory = directory or platformdirs.user_cache_path("autograder", appauthor=False)
+    return directory / "canary.key"
+
+
 def secret_key(directory: Path | None = None) -> bytes:
     """This installation's canary key, created once (0600) in the user cache dir."""
-    directory = directory or platformdirs.user_cache_path("autograder", appauthor=False)
-    path = directory / "canary.key"
+    path = secret_key_path(directory)
+    directory = path.parent
     if not path.is_file():
         directory.mkdir(parents=True, exist_ok=True)
         # Written whole, then linked into place: threads and evaluator processes

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from autograder.cli import main
+from autograder.datasets.canaries import secret_key_path
 from autograder.execution.sandbox import bwrap_problem
 from autograder.results import GradeReport
 from tests.honest_corpus import flagged, submission_ids
@@ -347,7 +348,9 @@ def test_network_is_unreachable_by_name_and_by_address(batch: Batch) -> None:
 
 
 def test_system_and_grader_files_are_invisible(batch: Batch) -> None:
-    # Cell 2 raises PermissionError if any rubric, exercise or result file is visible.
+    # Cells 2 and 3 raise PermissionError if any rubric, exercise or result file, or the
+    # installation's canary key (which this batch used), is visible.
+    assert secret_key_path().is_file()
     assert _errors(_report(batch, "read_secrets")) == [(1, "FileNotFoundError")]
 
 
