@@ -88,9 +88,9 @@ class Batch:
     """VmHWM of the grading process, last read before it exited."""
 
 
-def _wait_watching_memory(process: subprocess.Popen[str], timeout: float) -> tuple[str, int]:
-    """Output and peak RSS of ``process``; /proc's high-water mark only grows, so the
-    last reading before exit is the peak up to then (the reports are written last)."""
+def _wait_watching_memory(process: subprocess.Popen[bytes], timeout: float) -> int:
+    """Peak RSS of ``process``, which is waited for; /proc's high-water mark only grows,
+    so the last reading before exit is the peak up to then (the reports come last)."""
     status = Path(f"/proc/{process.pid}/status")
     peak, deadline = 0, time.monotonic() + timeout
     while process.poll() is None and time.monotonic() < deadline:
@@ -100,8 +100,8 @@ def _wait_watching_memory(process: subprocess.Popen[str], timeout: float) -> tup
         except (OSError, ValueError):
             pass  # exiting: the zombie has no memory fields left
         time.sleep(0.25)
-    output, _ = process.communicate(timeout=max(deadline - time.monotonic(), 1))
-    return output, peak
+    process.wait(timeout=max(deadline - time.monotonic(), 1))
+    return peak
 
 
 @pytest.fixture(scope="module")
@@ -119,14 +119,19 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     argv += ["--jobs", "2", "--format", "console,markdown,csv", "--out", str(out)]
     env = {**os.environ, "COLUMNS": "160", "TMPDIR": str(tmp_path_factory.mktemp("tmp"))}
     started = time.monotonic()
-    process = subprocess.Popen(  # our own interpreter and module, no shell
-        argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
-    )
-    try:
-        console, peak = _wait_watching_memory(process, len(TWINS) * TOTAL_TIMEOUT_S + MARGIN_S)
-    finally:
-        process.kill()
+    # A file, not a pipe: nobody reads a pipe while the memory is watched, and a full
+    # one would stall the grader.
+    console_path = tmp_path_factory.mktemp("console") / "console.txt"
+    with console_path.open("wb") as console_file:
+        process = subprocess.Popen(  # our own interpreter and module, no shell
+            argv, stdout=console_file, stderr=subprocess.STDOUT, env=env
+        )
+        try:
+            peak = _wait_watching_memory(process, len(TWINS) * TOTAL_TIMEOUT_S + MARGIN_S)
+        finally:
+            process.kill()
     seconds = time.monotonic() - started
+    console = console_path.read_text("utf-8", errors="replace")
     reports = {
         p.parent.name: GradeReport.model_validate_json(p.read_text("utf-8"))
         for p in out.glob("*/result.json")
