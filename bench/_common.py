@@ -27,6 +27,7 @@ from pathlib import Path
 
 from autograder.datasets import get_info, real, split_rows, synthetic
 from autograder.execution.source import load_source, strip_filtered_lines
+from autograder.results import ClassSummary
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "submissions" / "fashion-mnist" / "correct.ipynb"
@@ -95,6 +96,14 @@ def grade_command(paths: Sequence[Path], out: Path, fraction: float, *extra: str
         sys.executable, "-m", "autograder", "grade", *map(str, paths), "--rubric", str(RUBRIC),
         "--data", "synthetic", "--fraction", str(fraction), "--out", str(out), *extra,
     ]  # fmt: skip
+
+
+def require_graded(out: Path, count: int) -> None:
+    """Stop the bench unless ``out/summary.json`` has ``count`` graded submissions."""
+    summary = ClassSummary.model_validate_json((out / "summary.json").read_text(encoding="utf-8"))
+    statuses = [report.status for report in summary.submissions]
+    if statuses != ["graded"] * count:
+        raise SystemExit(f"expected {count} graded submissions, got {statuses} (see {out})")
 
 
 def warm_reference(fraction: float) -> None:

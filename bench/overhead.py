@@ -31,7 +31,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.results import ClassSummary
 from autograder.timing import ENV
 from bench._common import (
     NOTEBOOK,
@@ -40,6 +39,7 @@ from bench._common import (
     keras_home,
     load_line,
     print_medians,
+    require_graded,
     script_of,
     timed,
     tool_env,
@@ -78,10 +78,7 @@ def _grade_once(notebook: Path, work: Path, fraction: float) -> GradeRun:
     env = {**os.environ, ENV: str(marks)}
     launch = time.time()
     seconds = timed(grade_command([notebook], out, fraction), env=env)
-    summary = ClassSummary.model_validate_json((out / "summary.json").read_text(encoding="utf-8"))
-    statuses = {report.status for report in summary.submissions}
-    if statuses != {"graded"}:
-        raise SystemExit(f"grading did not grade the notebook: {statuses} (see {out})")
+    require_graded(out, 1)
     events = [("launch", 0.0)]
     for line in marks.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
