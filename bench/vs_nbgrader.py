@@ -77,6 +77,7 @@ def _source_notebook() -> dict[str, Any]:
     nb["cells"].append(
         {
             "cell_type": "code",
+            "id": "pruebas",
             "execution_count": None,
             "metadata": {"nbgrader": nbgrader},
             "outputs": [],
@@ -106,7 +107,8 @@ def _course(root: Path, students: list[str], nbgrader: Path, env: dict[str, str]
     batch.mkdir()
     for student in students:
         # A different file per student (as in a real class): a first cell with its name.
-        released["cells"].insert(0, {"cell_type": "markdown", "metadata": {}, "source": student})
+        first = {"cell_type": "markdown", "id": student, "metadata": {}, "source": student}
+        released["cells"].insert(0, first)
         text = json.dumps(released)
         released["cells"].pop(0)
         handed_in = root / "submitted" / student / ASSIGNMENT / FILE
