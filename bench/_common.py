@@ -45,9 +45,16 @@ def keras_home(home: Path, fraction: float) -> Path:
     return real.write_cache(splits, home)
 
 
-def tool_env(home: Path) -> dict[str, str]:
-    """The environment of a run outside the grader: the fake cache, no display."""
-    return {**os.environ, "KERAS_HOME": str(home), "MPLBACKEND": "Agg"}
+def tool_env(home: Path, tools: Path | None = None) -> dict[str, str]:
+    """The environment of a run outside the grader: the fake cache, no display.
+
+    ``tools``: a :func:`tool_venv`'s ``bin``, put first on PATH as activating it would
+    (nbgrader runs its ``alembic`` from PATH).
+    """
+    env = {**os.environ, "KERAS_HOME": str(home), "MPLBACKEND": "Agg"}
+    if tools is not None:
+        env["PATH"] = os.pathsep.join([str(tools), env.get("PATH", "")])
+    return env
 
 
 def script_of(notebook: Path) -> str:

@@ -116,7 +116,7 @@ def main() -> None:
     notebook = args.notebook.resolve()
     with tempfile.TemporaryDirectory(prefix="bench-overhead-") as tmp:
         root = Path(tmp)
-        env = tool_env(keras_home(root / "keras", args.fraction))
+        home = keras_home(root / "keras", args.fraction)
         script = root / "bare" / "script.py"
         script.parent.mkdir()
         script.write_text(script_of(notebook), encoding="utf-8")
@@ -129,7 +129,7 @@ def main() -> None:
             return grades[-1].seconds
 
         def bare(index: int) -> float:
-            return timed([sys.executable, str(script)], cwd=script.parent, env=env)
+            return timed([sys.executable, str(script)], cwd=script.parent, env=tool_env(home))
 
         def nbconvert(index: int) -> float:
             out = root / f"nbconvert{index}"
@@ -138,7 +138,7 @@ def main() -> None:
                 str(notebook), "--output-dir", str(out), "--output", "executed",
                 "--ExecutePreprocessor.timeout=-1", "--ExecutePreprocessor.kernel_name=python3",
             ]  # fmt: skip
-            return timed(command, cwd=root, env=env)
+            return timed(command, cwd=root, env=tool_env(home, tools))
 
         print(f"{notebook.name}, --fraction {args.fraction}; before: {load_line()}")
         runners = {"grade": grade, "bare script": bare, "nbconvert": nbconvert}

@@ -128,8 +128,9 @@ def main() -> None:
     students = [f"s{i:02d}" for i in range(args.students)]
     with tempfile.TemporaryDirectory(prefix="bench-nbgrader-") as tmp:
         root = Path(tmp)
-        env = tool_env(keras_home(root / "keras", args.fraction))
-        nbgrader = tool_venv(root / "venv", [NBGRADER]) / "nbgrader"
+        tools = tool_venv(root / "venv", [NBGRADER])
+        nbgrader = tools / "nbgrader"
+        env = tool_env(keras_home(root / "keras", args.fraction), tools)
         course = root / "course"
         batch = _course(course, students, nbgrader, env)
         warm_reference(args.fraction)
