@@ -118,6 +118,27 @@ def _course(root: Path, students: list[str], nbgrader: Path, env: dict[str, str]
     return batch
 
 
+def _require_clean_runs(course: Path, students: list[str]) -> None:
+    """Stop unless nbgrader ran every notebook to the end without an error.
+
+    ``autograde`` goes on past a failing cell, so its exit code alone would time a run
+    that stopped early (e.g. at a ``load_data()`` that found no data).
+    """
+    for student in students:
+        path = course / "autograded" / student / ASSIGNMENT / FILE
+        if not path.exists():
+            raise SystemExit(f"nbgrader did not autograde {student}'s notebook")
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        errors = [
+            output.get("ename")
+            for cell in cells
+            for output in cell.get("outputs", [])
+            if output.get("output_type") == "error"
+        ]
+        if errors:
+            raise SystemExit(f"nbgrader's run of {student}'s notebook raised {errors} ({path})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=8, help="notebooks in the class")
@@ -139,9 +160,7 @@ def main() -> None:
             seconds = timed(
                 [str(nbgrader), "autograde", ASSIGNMENT, "--force"], cwd=course, env=env
             )
-            done = [s for s in students if (course / "autograded" / s / ASSIGNMENT / FILE).exists()]
-            if done != students:
-                raise SystemExit(f"nbgrader autograded {len(done)} of {len(students)} notebooks")
+            _require_clean_runs(course, students)
             return seconds
 
         def grade(jobs: int) -> Runner:
