@@ -47,6 +47,7 @@ from autograder.reports.reference import render_reference, render_reference_seed
 from autograder.reports.student import render_self_check
 from autograder.results import ClassSummary, GradeReport
 from autograder.rubric import load_rubric, rubric_json_schema, rubric_summary
+from autograder.timing import mark
 
 if TYPE_CHECKING:
     from autograder.batch.runner import BatchOutcome
@@ -784,6 +785,7 @@ def main(argv: list[str] | None = None, *, backends: Backends | None = None) -> 
 
     ``backends``: a fake kernel runner and measurer, for tests of whole commands.
     """
+    mark("cli.main")
     try:
         code = app(args=argv, prog_name="autograder", standalone_mode=False, obj=backends)
     except RubricError as exc:  # in the reader's language, as `rubric validate` prints it

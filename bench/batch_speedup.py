@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench._common import warm_reference
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "submissions" / "fashion-mnist" / "correct.ipynb"
 RUBRIC = ROOT / "rubrics" / "fashion-mnist.yaml"
@@ -49,15 +51,6 @@ def _grade(batch: Path, out: Path, jobs: int, fraction: float) -> float:
     return time.perf_counter() - start
 
 
-def _warm_reference(fraction: float) -> None:
-    """Train (or find) the rubric's reference first, so neither timed run pays for it."""
-    command = [
-        sys.executable, "-m", "autograder", "reference", "--rubric", str(RUBRIC),
-        "--data", "synthetic", "--fraction", str(fraction),
-    ]  # fmt: skip
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=8, help="notebooks in the batch")
@@ -67,7 +60,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         root = Path(tmp)
         _batch(root / "batch", args.count)
-        _warm_reference(args.fraction)
+        warm_reference(args.fraction)
         print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()}")
         serial = _grade(root / "batch", root / "out1", 1, args.fraction)
         print(f"--jobs 1: {serial:.1f} s")

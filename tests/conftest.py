@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import gzip
-import struct
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+
+from autograder.datasets import real
+from autograder.datasets.base import Splits
 
 pytest_plugins = ("pytester",)
 
@@ -68,15 +69,6 @@ def _normalise(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 
-# File names Keras' fashion_mnist.load_data() reads from KERAS_HOME/datasets/fashion-mnist.
-_FASHION_FILES = {
-    "y_train": "train-labels-idx1-ubyte.gz",
-    "x_train": "train-images-idx3-ubyte.gz",
-    "y_test": "t10k-labels-idx1-ubyte.gz",
-    "x_test": "t10k-images-idx3-ubyte.gz",
-}
-
-
 @pytest.fixture(scope="session")
 def fashion_keras_home() -> KerasHome:
     """Write arrays where Keras' own loader finds the real Fashion-MNIST: no network.
@@ -86,13 +78,8 @@ def fashion_keras_home() -> KerasHome:
     """
 
     def make(home: Path, arrays: Mapping[str, Any]) -> Path:
-        folder = home / "datasets" / "fashion-mnist"
-        folder.mkdir(parents=True, exist_ok=True)
-        for key, name in _FASHION_FILES.items():
-            array = np.ascontiguousarray(arrays[key], dtype=np.uint8)
-            kind = 0x0801 if array.ndim == 1 else 0x0803
-            header = struct.pack(">I", kind) + b"".join(struct.pack(">I", d) for d in array.shape)
-            (folder / name).write_bytes(gzip.compress(header + array.tobytes(), mtime=0))
-        return home
+        return real.write_cache(
+            Splits(**{k: np.asarray(v, np.uint8) for k, v in arrays.items()}), home
+        )
 
     return make

@@ -9,8 +9,10 @@ one-line DatasetError; it never substitutes synthetic data.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import io
 import os
+import struct
 import tempfile
 from pathlib import Path
 
@@ -111,3 +113,30 @@ def explain_failure(name: str, exc: BaseException, datasets_dir: Path) -> Datase
         f"{type(exc).__name__}: {reason}; delete the damaged files to download them "
         "again, or grade with `--data synthetic`"
     )
+
+
+def write_cache(splits: Splits, home: Path) -> Path:
+    """Write Fashion-MNIST ``splits`` where Keras' own loader looks under ``home``.
+
+    The inverse of :func:`load`: ``keras.datasets.fashion_mnist.load_data()`` in a
+    process started with ``KERAS_HOME=home`` returns these arrays, offline.  For tests
+    and benches that run a notebook outside the grader on the grader's data.  Only
+    Fashion-MNIST: Keras checks the MNIST and CIFAR downloads against fixed hashes.
+    """
+    arrays = {
+        "x_train": splits.x_train,
+        "y_train": splits.y_train,
+        "x_test": splits.x_test,
+        "y_test": splits.y_test,
+    }
+    # CACHE_FILES' order: train labels, train images, test labels, test images.
+    keys = ("y_train", "x_train", "y_test", "x_test")
+    for key, (file, _url) in zip(keys, CACHE_FILES["fashion_mnist"], strict=True):
+        array = np.ascontiguousarray(arrays[key], dtype=np.uint8)
+        # The IDX header Keras skips: a magic number (0x0801 labels, 0x0803 images), the dims.
+        magic = 0x0801 if array.ndim == 1 else 0x0803
+        header = struct.pack(">I", magic) + b"".join(struct.pack(">I", d) for d in array.shape)
+        path = home / "datasets" / file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(gzip.compress(header + array.tobytes(), mtime=0))
+    return home

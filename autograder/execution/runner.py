@@ -46,6 +46,7 @@ from autograder.execution.source import SubmissionSource, strip_filtered_lines
 from autograder.integrity import flag, refused
 from autograder.kernel import bootstrap, probe, provider
 from autograder.results import CellError, ExecutionSummary, IntegrityFlag, Protection, SkippedCell
+from autograder.timing import mark
 
 KERNEL_NAME = "autograder-python"
 _INTERRUPT_GRACE_S = 5.0
@@ -471,10 +472,12 @@ class _Run:
                 log=logger,
             )
             try:
+                mark("kernel.start")
                 async with client.async_setup_kernel(
                     env=_kernel_env(self.options), stdout=log.write_fd, stderr=log.write_fd
                 ):
                     log.close_writer()
+                    mark("kernel.ready")
                     guard = asyncio.ensure_future(self.guard.run())
                     try:
                         await self._drive(client)
@@ -557,15 +560,18 @@ class _Run:
             )
             self.kernel_died = True
             return
+        mark("bootstrap.done")
         for position in range(len(self.source.runnable)):
             if not await self._cell(client, position) or not await self._export(
                 client, _CHECKPOINT_CODE, _CHECKPOINT_TIMEOUT_S
             ):
                 break
+        mark("cells.done")
         if self.kernel_died or not await self.km.is_alive():
             return
         if not await self._export(client, _probe_code(self.options), _PROBE_TIMEOUT_S):
             self.message = self.message or "exporting the models after the last cell failed"
+        mark("probe.done")
 
     async def _export(self, client: NotebookClient, code: str, timeout: float) -> bool:
         """Run a probe request; False when the kernel did not answer in time."""

@@ -42,6 +42,7 @@ from autograder.results import CheckResult, ExperimentRow, GradeReport, Referenc
 from autograder.rubric import LoadedRubric
 from autograder.selection import select_model
 from autograder.submissions import Submission
+from autograder.timing import mark
 
 KernelRunner = Callable[[SubmissionSource, JobPaths, RunOptions], ExecutionRecord]
 """Runs one file in a fresh kernel: :func:`~autograder.execution.runner.run_source`."""
@@ -336,7 +337,9 @@ class Grader:
         """Everything after execution."""
         extracted = self.extract(submission, executed)
         measured = self.measure(extracted)
+        mark("measured")
         checks = self.check(executed, extracted, measured)
+        mark("checked")
         return self.assemble(submission, executed, extracted, measured, checks)
 
     def grade(self, submission: Submission) -> GradeReport:
@@ -411,6 +414,7 @@ def build_grader(
     """
     with native_stderr_to(log) if log is not None else contextlib.nullcontext():
         kernel = prepare_kernel_data(rubric, options, data_dir)
+    mark("data.ready")
     grader = Grader(rubric, options, measurer, kernel, runner=runner)
     if reference is None:
         return grader

@@ -42,6 +42,7 @@ from autograder.measure.facts import ModelMeasurements
 from autograder.measure.keras_model import validation_start
 from autograder.results import Protection
 from autograder.rubric.models import DatasetSpec
+from autograder.timing import mark
 
 _STARTUP_TIMEOUT_S = 600.0
 _MAX_REPLY_BYTES = 16 * MIB
@@ -84,6 +85,7 @@ class Evaluator:
     # --- lifecycle -----------------------------------------------------------------
 
     def _start(self) -> None:
+        mark("evaluator.start")
         read_fd, write_fd = os.pipe()
         confine = {"rlimits": {"DATA": self.limits.evaluation_memory_mb * MIB, "CORE": 0}}
         argv = [sys.executable, "-I", "-m", "autograder.execution.confine", json.dumps(confine)]
@@ -109,6 +111,7 @@ class Evaluator:
         if reply.get("ready") is not True:
             self._kill()
             raise EvaluationError(f"the evaluator could not start: {reply.get('error')}")
+        mark("evaluator.ready")
 
     def _kill(self) -> None:
         if self._proc is not None:
