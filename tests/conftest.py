@@ -29,6 +29,40 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+# Longest first, so that xdist's two workers finish together: a module goes whole to
+# one worker (--dist loadfile) in collection order (--no-loadscope-reorder; xdist would
+# otherwise order modules by their number of tests, which puts one-test kernel modules
+# of several minutes last). Seconds are rough, from `pytest --durations` on 2 cores; a
+# stale entry only costs balance, never a test.
+SLOWEST_FIRST = (
+    "tests/integration/test_attacks.py",  # ~330 s: 28 notebooks in one grader subprocess
+    "tests/integration/test_exercises.py",  # ~300 s: three exercises and their references
+    "tests/integration/test_hostile.py",
+    "tests/integration/test_real_patterns.py",
+    "tests/integration/test_grading.py",
+    "tests/integration/test_dask_cluster.py",
+    "tests/integration/test_authoring.py",
+    "tests/integration/test_reference.py",
+    "tests/integration/test_runner.py",
+    "tests/integration/test_environments_kernel.py",
+    "tests/unit/test_evaluator.py",
+    "tests/integration/test_batch_kernel.py",
+    "tests/integration/test_check.py",
+    "tests/integration/test_pytest_plugin.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {path: position for position, path in enumerate(SLOWEST_FIRST)}
+    root = config.rootpath
+
+    def key(item: pytest.Item) -> int:
+        module = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
+        return rank.get(module, len(rank))
+
+    items.sort(key=key)  # stable: each module keeps its own order
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Tests never read or write the user's cache (reference runs live there)."""
