@@ -32,11 +32,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 # Longest first, so that xdist's two workers finish together: a module goes whole to
 # one worker (--dist loadfile) in collection order (--no-loadscope-reorder; xdist would
 # otherwise order modules by their number of tests, which puts one-test kernel modules
-# of several minutes last). Seconds are rough, from `pytest --durations` on 2 cores; a
-# stale entry only costs balance, never a test.
+# of several minutes last). The order follows module times measured one by one on the
+# 2-core machine; a stale entry only costs balance, never a test.
 SLOWEST_FIRST = (
-    "tests/integration/test_attacks.py",  # ~330 s: 28 notebooks in one grader subprocess
-    "tests/integration/test_exercises.py",  # ~300 s: three exercises and their references
+    "tests/integration/test_exercises.py",  # three exercises and their references
+    "tests/integration/test_attacks.py",  # 28 notebooks in one grader subprocess
     "tests/integration/test_hostile.py",
     "tests/integration/test_real_patterns.py",
     "tests/integration/test_grading.py",
