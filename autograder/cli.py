@@ -27,9 +27,11 @@ from autograder.errors import (
     AuthoringError,
     AutograderError,
     DatasetError,
+    GpuError,
     RubricError,
     UsageError,
 )
+from autograder.execution.gpus import parse_gpus
 from autograder.execution.limits import Limits
 from autograder.i18n import Language, choose_language, locale_language, text
 from autograder.overrides import load_overrides
@@ -214,6 +216,7 @@ _Sandbox = Annotated[
     bool,
     typer.Option(help="Run kernels under bubblewrap (no network, read-only system)."),
 ]
+_Gpus = Annotated[str, typer.Option("--gpus", help=text("gpus.help", "en"))]
 
 
 @app.command()
@@ -238,6 +241,7 @@ def grade(
     lang: _Lang = None,
     memory_mb: _MemoryMb = _DEFAULT_MEMORY_MB,
     sandbox: _Sandbox = True,
+    gpus: _Gpus = "auto",
 ) -> None:
     """Run each submission in its own kernel, measure its model, and score it.
 
@@ -257,6 +261,7 @@ def grade(
         keep_jobs=keep_jobs,
         limits=Limits(memory_mb=memory_mb, sandbox=sandbox),
         language=lang.value if lang else None,
+        gpus=parse_gpus(gpus),
     )
     request = BatchRequest(
         paths=paths,
@@ -431,6 +436,7 @@ def check(
         ReportFormat,
         typer.Option("--format", help="console, or github: step summary and ::error annotations."),
     ] = ReportFormat.console,
+    gpus: _Gpus = "auto",
 ) -> None:
     """Check your notebook before handing it in: public checks, with hints.
 
@@ -457,6 +463,7 @@ def check(
         timeout_s=timeout,
         seed=seed,
         language=lang.value if lang else None,
+        gpus=parse_gpus(gpus),
     )
     # Quick mode decides no threshold, so it never waits for a reference run.
     reference = None if quick else reference_provider(_announce_training)
@@ -776,7 +783,7 @@ def main(argv: list[str] | None = None, *, backends: Backends | None = None) -> 
     except RubricError as exc:  # in the reader's language, as `rubric validate` prints it
         _err.print(f"error: {rubric_summary(exc, locale_language())}", markup=False)
         return _exit_code(exc)
-    except AuthoringError as exc:
+    except (AuthoringError, GpuError) as exc:
         line = text(exc.message_id, locale_language(), **exc.message_args)
         _err.print(f"error: {line}", markup=False)
         return _exit_code(exc)
