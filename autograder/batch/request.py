@@ -73,6 +73,10 @@ def grade_batch(
     out.mkdir(parents=True, exist_ok=True)
     log = out / "grader.log"
 
+    # Before any kernel (the reference's too): a GPU --gpus names must exist here.
+    # One kernel per GPU unless --jobs says otherwise; a remote cluster's GPUs are its own.
+    probe = request.backends.gpus
+    gpus = () if request.scheduler else resolve_gpus(request.options.gpus, probe)
     reference = resolve_for(
         rubric,
         request.options,
@@ -88,9 +92,6 @@ def grade_batch(
     )
     with ResultStore(out / STORE_FILE) as store:
         plan = plan_batch(submissions, identity=identity, store=store, force=request.force)
-        # One kernel per GPU unless --jobs says otherwise; a remote cluster's GPUs are its own.
-        probe = request.backends.gpus
-        gpus = () if request.scheduler else resolve_gpus(request.options.gpus, probe)
         jobs = request.jobs or default_kernels(default_jobs(), gpus)
         workers = min(jobs, max(1, len(plan.pending)))
         # Each kernel gets its share of the cores, so N kernels never oversubscribe them.
