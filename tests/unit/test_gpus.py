@@ -36,6 +36,7 @@ from autograder.execution.sandbox import Mounts
 from autograder.execution.source import SubmissionSource
 from autograder.grading.grader import Backends, build_grader
 from autograder.grading.options import GradeOptions
+from autograder.reference.cache import device_kind
 from autograder.rubric import load_rubric
 from autograder.submissions import discover
 
@@ -141,6 +142,10 @@ def test_a_kernel_without_a_gpu_is_hidden_from_every_gpu(monkeypatch: pytest.Mon
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")
     env = _kernel_env(RunOptions(cell_timeout_s=1, total_timeout_s=1))
     assert env["CUDA_VISIBLE_DEVICES"] == "-1"
+
+
+def test_a_reference_trained_with_gpus_none_is_cached_as_a_cpu_run() -> None:
+    assert device_kind("none").startswith("cpu-")
 
 
 def test_the_evaluator_never_sees_a_gpu() -> None:
