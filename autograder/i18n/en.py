@@ -425,6 +425,7 @@ MESSAGES: dict[str, str] = {
     "console.model": "Model:",
     "console.execution": "Execution:",
     "console.sandbox": "Sandbox:",
+    "console.device": "Trained on:",
     "console.environment": "Environment:",
     "console.data_line": "{dataset} · source: {source} · fraction: {fraction}",
     "console.env_default": "nothing over the default",

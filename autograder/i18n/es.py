@@ -458,6 +458,7 @@ MESSAGES: dict[str, str] = {
     "console.model": "Modelo:",
     "console.execution": "Ejecución:",
     "console.sandbox": "Aislamiento:",
+    "console.device": "Entrenado en:",
     "console.environment": "Entorno:",
     "console.data_line": "{dataset} · origen: {source} · fracción: {fraction}",
     "console.env_default": "nada además del entorno por defecto",
