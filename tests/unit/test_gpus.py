@@ -332,4 +332,17 @@ def test_check_takes_gpus_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     notebook.write_text(NB)
     code = main(["check", str(notebook), "--rubric", str(RUBRIC), "--gpus", "0-1"])
     assert code == 2
-    assert "--gpus" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--gpus" in err
+    assert "'0-1'" in err
+
+
+def test_check_trains_on_the_gpu_it_names(tmp_path: Path, build: Build) -> None:
+    notebook = tmp_path / "mine.ipynb"
+    notebook.write_text(NB)
+    tutorial = graded_model(build.model(test=0.8, train=0.82), [build.fit(10)])
+    assert isinstance(tutorial.runner, FakeKernel)
+    backends = dataclasses.replace(tutorial, gpus=_probe(H200, A100))
+    argv = ["check", str(notebook), "--rubric", str(RUBRIC), "--quick", "--gpus", "1"]
+    main(argv, backends=backends)
+    assert [o.gpu for o in tutorial.runner.options] == [A100]
