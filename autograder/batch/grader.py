@@ -71,6 +71,7 @@ class WorkerGrade:
             ref = ",".join(run.cache_key for run in runs)
         key = f"{self.rubric.sha256}:{self.options.model_dump_json()}:{ref}:{self.evaluators}"
         key += f":{id(self.backends.measurer)}:{id(self.backends.runner)}"
+        key += f":{id(self.backends.gpus)}"
         with _lock:
             if key not in _graders:
                 data = Path(tempfile.mkdtemp(prefix="autograder-data-"))
@@ -92,6 +93,7 @@ class WorkerGrade:
                     self.options,
                     measurer=measurer,
                     runner=self.backends.runner,
+                    gpus=self.backends.gpus,
                     data_dir=data,
                     reference=fixed_reference(self.reference),
                     log=self.log,

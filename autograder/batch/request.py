@@ -25,6 +25,7 @@ from autograder.batch.runner import (
 )
 from autograder.batch.store import STORE_FILE, ResultStore
 from autograder.errors import UsageError
+from autograder.execution.gpus import default_kernels, resolve_gpus
 from autograder.grading.grader import Backends
 from autograder.grading.options import GradeOptions, run_identity, total_timeout
 from autograder.overrides import LoadedOverrides, apply_overrides
@@ -72,6 +73,10 @@ def grade_batch(
     out.mkdir(parents=True, exist_ok=True)
     log = out / "grader.log"
 
+    # Before any kernel (the reference's too): a GPU --gpus names must exist here.
+    # One kernel per GPU unless --jobs says otherwise; a remote cluster's GPUs are its own.
+    probe = request.backends.gpus
+    gpus = () if request.scheduler else resolve_gpus(request.options.gpus, probe)
     reference = resolve_for(
         rubric,
         request.options,
@@ -87,7 +92,8 @@ def grade_batch(
     )
     with ResultStore(out / STORE_FILE) as store:
         plan = plan_batch(submissions, identity=identity, store=store, force=request.force)
-        workers = min(request.jobs or default_jobs(), max(1, len(plan.pending)))
+        jobs = request.jobs or default_kernels(default_jobs(), gpus)
+        workers = min(jobs, max(1, len(plan.pending)))
         # Each kernel gets its share of the cores, so N kernels never oversubscribe them.
         options = request.options.model_copy(update={"threads": threads_per_kernel(workers)})
         grade = WorkerGrade(

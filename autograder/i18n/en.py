@@ -425,6 +425,7 @@ MESSAGES: dict[str, str] = {
     "console.model": "Model:",
     "console.execution": "Execution:",
     "console.sandbox": "Sandbox:",
+    "console.device": "Trained on:",
     "console.environment": "Environment:",
     "console.data_line": "{dataset} · source: {source} · fraction: {fraction}",
     "console.env_default": "nothing over the default",
@@ -554,4 +555,13 @@ MESSAGES: dict[str, str] = {
     "review.bad_sheet": "{path}: not a review sheet: {problem}",
     "review.needs_reviewer": "{path}: say who reviewed: `reviewer:` in the sheet, or --reviewer",
     "review.bad_format": "unknown review format {format}; use html, csv or yaml",
+    # --- GPUs (execution/gpus.py, --gpus) ----------------------------------------------
+    "gpus.help": (
+        "GPUs for the kernels: auto (every GPU found, one kernel per GPU unless --jobs "
+        "says otherwise), none, or indices such as 0,1. Models are always measured on CPU."
+    ),
+    "gpus.bad_value": (
+        "--gpus takes auto, none or GPU indices separated by commas, such as 0,1 (got {value!r})"
+    ),
+    "gpus.missing": "--gpus asks for GPU {index}, but the GPUs found here are: {found}",
 }

@@ -458,6 +458,7 @@ MESSAGES: dict[str, str] = {
     "console.model": "Modelo:",
     "console.execution": "Ejecución:",
     "console.sandbox": "Aislamiento:",
+    "console.device": "Entrenado en:",
     "console.environment": "Entorno:",
     "console.data_line": "{dataset} · origen: {source} · fracción: {fraction}",
     "console.env_default": "nada además del entorno por defecto",
@@ -593,4 +594,14 @@ MESSAGES: dict[str, str] = {
     "review.bad_sheet": "{path}: no es una hoja de revisión: {problem}",
     "review.needs_reviewer": "{path}: indique quién revisó: `reviewer:` en la hoja, o --reviewer",
     "review.bad_format": "formato de revisión desconocido {format}; use html, csv o yaml",
+    # --- GPUs (execution/gpus.py, --gpus) ----------------------------------------------
+    "gpus.help": (
+        "GPU para los kernels: auto (todas las encontradas, un kernel por GPU salvo que "
+        "--jobs diga otra cosa), none, o índices como 0,1. Los modelos se miden siempre en CPU."
+    ),
+    "gpus.bad_value": (
+        "--gpus admite auto, none o índices de GPU separados por comas, como 0,1 "
+        "(se recibió {value!r})"
+    ),
+    "gpus.missing": "--gpus pide la GPU {index}, pero las GPU encontradas aquí son: {found}",
 }
