@@ -554,4 +554,13 @@ MESSAGES: dict[str, str] = {
     "review.bad_sheet": "{path}: not a review sheet: {problem}",
     "review.needs_reviewer": "{path}: say who reviewed: `reviewer:` in the sheet, or --reviewer",
     "review.bad_format": "unknown review format {format}; use html, csv or yaml",
+    # Dask: submissions travel to the workers as data (autograder/batch/parcel.py).
+    "batch.scheduler_needs_dask": "--scheduler needs --executor dask",
+    "batch.dask_extra": "--executor dask needs the optional extra: pip install 'autograder[dask]'",
+    "batch.dask_unreachable": "cannot reach the Dask scheduler at {address}: {reason}",
+    "batch.parcel_too_big": (
+        "{id}: the submission weighs more than {mib:g} MiB, the most a Dask task carries"
+    ),
+    "batch.parcel_unreadable": "{path}: cannot be read to send to a Dask worker ({reason})",
+    "batch.parcel_bad_name": "a Dask task names a file outside its folder: {name!r}",
 }
