@@ -1,0 +1,138 @@
+"""Grading on a real Dask cluster with no shared file system, losing a worker mid-batch.
+
+A `dask scheduler` and two `dask worker` processes (one thread each), every worker
+in its own empty folder and told only the scheduler's address: the submissions'
+folder is never named to them, so they grade what each task carries.  One worker is
+SIGKILLed (with its kernel and evaluators, as a machine that dies) once the first
+result arrives; the scheduler re-runs its task elsewhere.  The 8 results must equal a
+local run's, none lost, none twice.
+
+Cost: 8 tiny notebooks (4 distinct files, twice each under different names) on the
+cluster, and the 4 distinct files once locally: equal files grade equally (the
+determinism property), so a local run of the duplicates would add time, not evidence.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from autograder.batch import STORE_FILE, ResultStore
+from autograder.batch.request import BatchRequest, grade_batch
+from autograder.datasets.base import DataOptions
+from autograder.grading.options import GradeOptions
+from autograder.results import GradeReport
+from autograder.rubric import load_rubric
+from tests.dask_procs import DASK, ProcessCluster, kill_tree, start
+
+pytestmark = pytest.mark.kernel
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "submissions" / "fashion-mnist"
+# Absolute thresholds and no reference solution: no reference run to train here.
+RUBRIC = ROOT / "tests" / "fixtures" / "rubrics" / "valid.yaml"
+# Two students per example, named as an LMS export names them.
+STUDENTS = {
+    "correct": ("ana_garcia", "jose_perez"),
+    "logits": ("maria_nunez", "luis_ortega"),
+    "crash_halfway": ("carmen_ruiz", "pablo_diaz"),
+    "unscaled_sgd": ("lucia_romero", "diego_navarro"),
+}
+OPTIONS = GradeOptions(data=DataOptions(source="synthetic", fraction=0.01))
+
+
+@pytest.fixture
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProcessCluster]:
+    pytest.importorskip("distributed")
+    if not DASK.exists():
+        pytest.skip(f"no dask CLI at {DASK}")
+    started = start(tmp_path_factory.mktemp("cluster"), workers=2)
+    try:
+        yield started
+    finally:
+        started.close()  # every process, whatever the test did
+
+
+class KillOnFirstResult:
+    """Progress that SIGKILLs a worker when the first result arrives."""
+
+    def __init__(self, cluster: ProcessCluster) -> None:
+        self.cluster = cluster
+        self.arrived = 0
+        self.at_kill = -1
+
+    def start(self, total: int, skipped: int) -> None:
+        pass
+
+    def done(self, report: GradeReport) -> None:
+        self.arrived += 1
+        if self.arrived == 1:
+            # Both workers hold a task now (six more are waiting), so one is lost.
+            kill_tree(self.cluster.workers[0])
+            self.at_kill = self.arrived
+
+
+def _verdict(report: GradeReport) -> tuple[object, ...]:
+    """What must not depend on where a submission was graded."""
+    checks = tuple((c.id, c.status, pytest.approx(c.points)) for c in report.checks)
+    metrics = report.metrics.model_dump()
+    return (
+        report.status,
+        pytest.approx(report.score),
+        report.max_score,
+        checks,
+        {k: pytest.approx(v, abs=1e-6) if isinstance(v, float) else v for k, v in metrics.items()},
+        report.submission.sha256,
+    )
+
+
+def test_a_lost_worker_loses_no_result_and_duplicates_none(
+    cluster: ProcessCluster, tmp_path: Path
+) -> None:
+    rubric = load_rubric(RUBRIC)
+    batch, distinct = tmp_path / "entregas", tmp_path / "distintas"
+    batch.mkdir()
+    distinct.mkdir()
+    for example, names in STUDENTS.items():
+        shutil.copy(EXAMPLES / f"{example}.ipynb", distinct / f"{example}.ipynb")
+        for name in names:
+            shutil.copy(EXAMPLES / f"{example}.ipynb", batch / f"{name}.ipynb")
+
+    progress = KillOnFirstResult(cluster)
+    remote = grade_batch(
+        BatchRequest(
+            paths=[batch],
+            rubric=rubric,
+            out=tmp_path / "out-dask",
+            options=OPTIONS,
+            jobs=2,
+            executor="dask",
+            scheduler=cluster.address,
+        ),
+        progress,
+    )
+    assert progress.at_kill == 1
+    assert cluster.workers[0].poll() is not None  # it really died mid-batch
+
+    local = grade_batch(
+        BatchRequest(paths=[distinct], rubric=rubric, out=tmp_path / "out-local", options=OPTIONS)
+    )
+    by_example = {r.submission.id: r for r in local.reports}
+
+    ids = [r.submission.id for r in remote.reports]
+    assert sorted(ids) == sorted(n for names in STUDENTS.values() for n in names)
+    assert progress.arrived == 8  # one result per submission, none twice
+    with ResultStore(tmp_path / "out-dask" / STORE_FILE) as store:
+        assert store.count() == 8
+    for example, names in STUDENTS.items():
+        for name in names:
+            report = next(r for r in remote.reports if r.submission.id == name)
+            # The report names the client's file, not the worker's temporary copy.
+            assert report.submission.path == str(batch / f"{name}.ipynb")
+            assert _verdict(report) == _verdict(by_example[example]), name
+    statuses = {example: by_example[example].status for example in STUDENTS}
+    assert statuses["correct"] == "graded"
+    assert by_example["correct"].metrics.trainable_params == 101_770
