@@ -88,9 +88,7 @@ class ProcessCluster:
         for process in [*self.workers, *([self.scheduler] if self.scheduler else [])]:
             kill_tree(process)
 
-    def _spawn(
-        self, command: list[str], cwd: Path, env: dict[str, str]
-    ) -> subprocess.Popen[bytes]:
+    def _spawn(self, command: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
         log = (cwd / "log.txt").open("wb")
         try:
             # Its own session: one killpg ends the worker and what it started.

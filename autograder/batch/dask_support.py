@@ -70,7 +70,8 @@ def run_on(
     failed: FailFn,
     limit: int,
 ) -> Iterator[Outcome]:
-    """Each submission as one task; at most a window of parcels in flight.
+    """Each submission as one task (one future, so one result, however often the
+    scheduler re-runs it); at most a window of parcels in flight.
 
     The window (twice the cluster's threads, at least 8) keeps the scheduler from
     holding every submission's bytes of a 5,000-student batch at once.
@@ -80,7 +81,6 @@ def run_on(
     batch = uuid.uuid4().hex[:8]  # keys unique across batches on one long-lived client
     todo = iter(enumerate(submissions))
     in_flight: dict[Any, int] = {}
-    finished: set[int] = set()
     arrivals = as_completed()
 
     def top_up() -> Iterator[Outcome]:
@@ -94,22 +94,17 @@ def run_on(
                 parcel = pack(sub, limit)
             except SubmissionError as exc:
                 # The submission cannot travel: invalid, as a refused zip is.
-                finished.add(index)
                 yield sub, failed(dataclasses.replace(sub, problem=str(exc)), str(exc)), False
                 continue
             key = f"grade-{batch}-{index}"
-            future = client.submit(grade_parcel, grade, parcel, pure=False, key=key)
+            future = client.submit(grade_parcel, grade, parcel, key=key)
             in_flight[future] = index
             arrivals.add(future)
 
     try:
         yield from top_up()
         for future in arrivals:
-            index = in_flight.pop(future)
-            if index in finished:
-                continue  # one result per submission, whatever the scheduler re-ran
-            finished.add(index)
-            sub = submissions[index]
+            sub = submissions[in_flight.pop(future)]
             try:
                 report = received(sub, future.result())
             except Exception as exc:  # noqa: BLE001  # a lost worker or a grader bug: one result

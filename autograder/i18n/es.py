@@ -595,8 +595,12 @@ MESSAGES: dict[str, str] = {
     "review.bad_format": "formato de revisión desconocido {format}; use html, csv o yaml",
     # Dask: submissions travel to the workers as data (autograder/batch/parcel.py).
     "batch.scheduler_needs_dask": "--scheduler requiere --executor dask",
-    "batch.dask_extra": "--executor dask requiere el extra opcional: pip install 'autograder[dask]'",
-    "batch.dask_unreachable": "no se puede contactar con el planificador Dask en {address}: {reason}",
+    "batch.dask_extra": (
+        "--executor dask requiere el extra opcional: pip install 'autograder[dask]'"
+    ),
+    "batch.dask_unreachable": (
+        "no se puede contactar con el planificador Dask en {address}: {reason}"
+    ),
     "batch.parcel_too_big": (
         "{id}: la entrega pesa más de {mib:g} MiB, lo máximo que lleva una tarea Dask"
     ),
