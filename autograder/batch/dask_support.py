@@ -105,13 +105,15 @@ def run_on(
         yield from top_up()
         for future in arrivals:
             sub = submissions[in_flight.pop(future)]
+            outcome: Outcome
             try:
-                report = received(sub, future.result())
+                outcome = (sub, received(sub, future.result()), True)
             except Exception as exc:  # noqa: BLE001  # a lost worker or a grader bug: one result
-                yield sub, failed(sub, _one_line(exc)), False
-            else:
-                yield sub, report, True
+                outcome = (sub, failed(sub, _one_line(exc)), False)
+            # Released before the caller stores it: a worker lost from now on costs only
+            # its unfinished tasks, never a recomputation of this one.
             future.release()
+            yield outcome
             yield from top_up()
     finally:
         if in_flight:
