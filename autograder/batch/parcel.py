@@ -12,6 +12,7 @@ out, as a link is never followed), and never more than ``limit`` bytes in all.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import stat
 import tempfile
@@ -26,6 +27,8 @@ from autograder.submissions import Submission
 
 PARCEL_LIMIT_BYTES = 64 * 1024**2
 """The most a submission may weigh (every file together) to travel to a worker."""
+PARCEL_MAX_FILES = 10_000
+"""The most files a per-student folder may hold to travel (each costs the scheduler)."""
 _SKIPPED_DIRS = frozenset({".ipynb_checkpoints", "__pycache__"})
 """Left out of a folder, as the local run leaves them out of the working copy."""
 
@@ -59,12 +62,16 @@ def pack(sub: Submission, limit: int = PARCEL_LIMIT_BYTES) -> Parcel:
     runs = sub.files or (sub.path,)
     if sub.root is not None:
         base = sub.root.parent
-        found = list(_walk(sub.root))
+        # One past the cap is enough to refuse it: a huge folder is never listed whole.
+        found = list(itertools.islice(_walk(sub.root), PARCEL_MAX_FILES + 1))
     else:
         base = Path(os.path.commonpath([p.parent for p in runs])).parent
         found = list(dict.fromkeys(runs))
     files: list[tuple[str, bytes]] = []
     left = limit
+    if len(found) > PARCEL_MAX_FILES:
+        message = text("batch.parcel_too_many", "en", id=sub.id, count=PARCEL_MAX_FILES)
+        raise ParcelTooBigError(message)
     for path in found:
         data = _read(path, left, sub, limit)
         if data is None and path in runs:

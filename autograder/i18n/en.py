@@ -561,6 +561,9 @@ MESSAGES: dict[str, str] = {
     "batch.parcel_too_big": (
         "{id}: the submission weighs more than {mib:g} MiB, the most a Dask task carries"
     ),
+    "batch.parcel_too_many": (
+        "{id}: the folder holds more than {count} files, the most a Dask task carries"
+    ),
     "batch.parcel_unreadable": "{path}: cannot be read to send to a Dask worker ({reason})",
     "batch.parcel_bad_name": "a Dask task names a file outside its folder: {name!r}",
 }

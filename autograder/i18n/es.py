@@ -604,6 +604,9 @@ MESSAGES: dict[str, str] = {
     "batch.parcel_too_big": (
         "{id}: la entrega pesa más de {mib:g} MiB, lo máximo que lleva una tarea Dask"
     ),
+    "batch.parcel_too_many": (
+        "{id}: la carpeta tiene más de {count} ficheros, lo máximo que lleva una tarea Dask"
+    ),
     "batch.parcel_unreadable": "{path}: no se puede leer para enviarla a un worker Dask ({reason})",
     "batch.parcel_bad_name": "una tarea Dask nombra un fichero fuera de su carpeta: {name!r}",
 }

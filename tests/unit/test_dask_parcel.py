@@ -9,7 +9,15 @@ import pytest
 from batch_fakes import IDENTITY, failed_report, make_batch, report_for
 
 from autograder.batch import DaskExecutor, ResultStore, run_batch
-from autograder.batch.parcel import Parcel, ParcelTooBigError, grade_parcel, pack, received, unpack
+from autograder.batch.parcel import (
+    PARCEL_MAX_FILES,
+    Parcel,
+    ParcelTooBigError,
+    grade_parcel,
+    pack,
+    received,
+    unpack,
+)
 from autograder.errors import SubmissionError
 from autograder.results import GradeReport
 from autograder.submissions import Submission
@@ -130,3 +138,16 @@ def test_dask_tasks_never_see_the_clients_paths(tmp_path: Path) -> None:
 def _invalid_or_error(sub: Submission, message: str) -> GradeReport:
     report = failed_report(sub, message)
     return report.model_copy(update={"status": "invalid" if sub.problem else "error"})
+
+
+def test_a_folder_of_too_many_files_is_refused_without_reading_them(tmp_path: Path) -> None:
+    root = tmp_path / "pablo"
+    root.mkdir()
+    (root / "tarea.ipynb").write_text('{"cells": []}', encoding="utf-8")
+    for i in range(PARCEL_MAX_FILES):
+        (root / f"f{i:05d}.txt").touch()
+    sub = Submission(id="pablo", path=root / "tarea.ipynb", root=root)
+    with pytest.raises(ParcelTooBigError, match=r"pablo: the folder holds more than 10000 files"):
+        pack(sub)
+    (root / "f00000.txt").unlink()
+    assert len(pack(sub).files) == PARCEL_MAX_FILES
