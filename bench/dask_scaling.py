@@ -3,8 +3,9 @@
 Each cluster is real processes on 127.0.0.1 (`dask scheduler`, `dask worker
 --nthreads 1`, each worker in its own empty folder, as tests/integration/
 test_dask_cluster.py starts them); the batch is graded through the real CLI with
-``--executor dask --scheduler ADDRESS``, so the times include shipping every
-submission and each worker's start-up (TensorFlow imports once per worker)::
+``--executor dask --scheduler ADDRESS``, so the times include the CLI's start,
+shipping every submission and each worker building its grader on its first task
+(data, evaluators: TensorFlow imports once per worker), not the processes' start::
 
     uv run python bench/dask_scaling.py                 # 8 notebooks
     uv run python bench/dask_scaling.py --count 2 --fraction 0.01   # smallest
