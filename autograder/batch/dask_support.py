@@ -20,6 +20,7 @@ from autograder.batch.parcel import grade_parcel, pack, received
 from autograder.errors import SubmissionError, UsageError
 from autograder.i18n import text
 from autograder.submissions import Submission
+from autograder.text import one_line
 
 
 @contextlib.contextmanager
@@ -56,11 +57,6 @@ def client_for(scheduler: str | object | None, local_workers: int = 1) -> Iterat
         yield client
     finally:
         client.close()
-
-
-def _one_line(exc: BaseException) -> str:
-    text_ = str(exc).splitlines()[0] if str(exc) else ""
-    return f"{type(exc).__name__}: {text_}".rstrip(": ")
 
 
 def run_on(
@@ -109,7 +105,7 @@ def run_on(
             try:
                 outcome = (sub, received(sub, future.result()), True)
             except Exception as exc:  # noqa: BLE001  # a lost worker or a grader bug: one result
-                outcome = (sub, failed(sub, _one_line(exc)), False)
+                outcome = (sub, failed(sub, one_line(exc)), False)
             # Released before the caller stores it: a worker lost from now on costs only
             # its unfinished tasks, never a recomputation of this one.
             future.release()
