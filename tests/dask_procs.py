@@ -84,6 +84,15 @@ class ProcessCluster:
         with Client(self.address, timeout=timeout_s) as client:
             client.wait_for_workers(count, timeout=timeout_s)
 
+    def processing(self, name: str) -> list[str]:
+        """The keys of the tasks the scheduler has given worker ``name`` (running or next)."""
+        from distributed import Client  # noqa: PLC0415  # the dask extra, tests and bench only
+
+        with Client(self.address, timeout=30) as client:
+            workers = client.scheduler_info()["workers"]
+            address = next(a for a, info in workers.items() if info["name"] == name)
+            return [str(key) for key in client.processing([address]).get(address, ())]
+
     def close(self) -> None:
         for process in [*self.workers, *([self.scheduler] if self.scheduler else [])]:
             kill_tree(process)

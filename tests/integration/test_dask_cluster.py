@@ -74,6 +74,8 @@ class KillOnFirstResult:
         self.cluster = cluster
         self.arrived = 0
         self.at_kill = -1
+        self.lost: list[str] = []
+        """The tasks the worker held (running or next) when it died."""
 
     def start(self, total: int, skipped: int) -> None:
         pass
@@ -82,6 +84,7 @@ class KillOnFirstResult:
         self.arrived += 1
         if self.arrived == 1:
             # Both workers hold a task now (six more are waiting), so one is lost.
+            self.lost = self.cluster.processing("worker0")
             kill_tree(self.cluster.workers[0])
             self.at_kill = self.arrived
 
@@ -126,6 +129,7 @@ def test_a_lost_worker_loses_no_result_and_duplicates_none(
         progress,
     )
     assert progress.at_kill == 1
+    assert progress.lost  # the scheduler had to run those again on worker1
     assert cluster.workers[0].poll() is not None  # it really died mid-batch
 
     local = grade_batch(
