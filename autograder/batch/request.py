@@ -28,6 +28,7 @@ from autograder.errors import UsageError
 from autograder.execution.gpus import default_kernels, resolve_gpus
 from autograder.grading.grader import Backends
 from autograder.grading.options import GradeOptions, run_identity, total_timeout
+from autograder.i18n import text
 from autograder.overrides import LoadedOverrides, apply_overrides
 from autograder.reference.train import Training, resolve_for
 from autograder.rubric import LoadedRubric
@@ -67,7 +68,7 @@ def grade_batch(
     ``training`` wraps a reference run when one must be trained first (the CLI says so).
     """
     if request.scheduler is not None and request.executor != "dask":
-        raise UsageError("--scheduler needs --executor dask")
+        raise UsageError(text("batch.scheduler_needs_dask", "en"))
     rubric, out = request.rubric, request.out
     submissions = discover_all(request.paths, out / "unpacked")
     out.mkdir(parents=True, exist_ok=True)
@@ -96,8 +97,16 @@ def grade_batch(
         workers = min(jobs, max(1, len(plan.pending)))
         # Each kernel gets its share of the cores, so N kernels never oversubscribe them.
         options = request.options.model_copy(update={"threads": threads_per_kernel(workers)})
+        # A remote worker sizes its evaluator pool by its own threads and logs to its own
+        # stderr: the client's folder is not there (nothing travels as a path).
+        remote = request.scheduler is not None
         grade = WorkerGrade(
-            rubric, options, reference, evaluators=workers, log=log, backends=request.backends
+            rubric,
+            options,
+            reference,
+            evaluators=None if remote else workers,
+            log=None if remote else log,
+            backends=request.backends,
         )
         if plan.pending and request.scheduler is None:
             # Build the grader (data, kernels' copy) before the bar starts, and only

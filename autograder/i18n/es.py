@@ -604,4 +604,20 @@ MESSAGES: dict[str, str] = {
         "(se recibió {value!r})"
     ),
     "gpus.missing": "--gpus pide la GPU {index}, pero las GPU encontradas aquí son: {found}",
+    # Dask: submissions travel to the workers as data (autograder/batch/parcel.py).
+    "batch.scheduler_needs_dask": "--scheduler requiere --executor dask",
+    "batch.dask_extra": (
+        "--executor dask requiere el extra opcional: pip install 'autograder[dask]'"
+    ),
+    "batch.dask_unreachable": (
+        "no se puede contactar con el planificador Dask en {address}: {reason}"
+    ),
+    "batch.parcel_too_big": (
+        "{id}: la entrega pesa más de {mib:g} MiB, lo máximo que lleva una tarea Dask"
+    ),
+    "batch.parcel_too_many": (
+        "{id}: la carpeta tiene más de {count} ficheros, lo máximo que lleva una tarea Dask"
+    ),
+    "batch.parcel_unreadable": "{path}: no se puede leer para enviarla a un worker Dask ({reason})",
+    "batch.parcel_bad_name": "una tarea Dask nombra un fichero fuera de su carpeta: {name!r}",
 }
