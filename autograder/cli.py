@@ -27,9 +27,11 @@ from autograder.errors import (
     AuthoringError,
     AutograderError,
     DatasetError,
+    GpuError,
     RubricError,
     UsageError,
 )
+from autograder.execution.gpus import parse_gpus
 from autograder.execution.limits import Limits
 from autograder.i18n import Language, choose_language, locale_language, text
 from autograder.overrides import load_overrides
@@ -225,6 +227,7 @@ _EvaluationTimeout = Annotated[
         "times this for all its models, and a slower model costs only its own submission.",
     ),
 ]
+_Gpus = Annotated[str, typer.Option("--gpus", help=text("gpus.help", "en"))]
 
 
 @app.command()
@@ -250,6 +253,7 @@ def grade(
     memory_mb: _MemoryMb = _DEFAULT_MEMORY_MB,
     sandbox: _Sandbox = True,
     evaluation_timeout: _EvaluationTimeout = _DEFAULT_EVALUATION_S,
+    gpus: _Gpus = "auto",
 ) -> None:
     """Run each submission in its own kernel, measure its model, and score it.
 
@@ -271,6 +275,7 @@ def grade(
             memory_mb=memory_mb, sandbox=sandbox, evaluation_timeout_s=evaluation_timeout
         ),
         language=lang.value if lang else None,
+        gpus=parse_gpus(gpus),
     )
     request = BatchRequest(
         paths=paths,
@@ -445,6 +450,7 @@ def check(
         ReportFormat,
         typer.Option("--format", help="console, or github: step summary and ::error annotations."),
     ] = ReportFormat.console,
+    gpus: _Gpus = "auto",
 ) -> None:
     """Check your notebook before handing it in: public checks, with hints.
 
@@ -471,6 +477,7 @@ def check(
         timeout_s=timeout,
         seed=seed,
         language=lang.value if lang else None,
+        gpus=parse_gpus(gpus),
     )
     # Quick mode decides no threshold, so it never waits for a reference run.
     reference = None if quick else reference_provider(_announce_training)
@@ -791,7 +798,7 @@ def main(argv: list[str] | None = None, *, backends: Backends | None = None) -> 
     except RubricError as exc:  # in the reader's language, as `rubric validate` prints it
         _err.print(f"error: {rubric_summary(exc, locale_language())}", markup=False)
         return _exit_code(exc)
-    except AuthoringError as exc:
+    except (AuthoringError, GpuError) as exc:
         line = text(exc.message_id, locale_language(), **exc.message_args)
         _err.print(f"error: {line}", markup=False)
         return _exit_code(exc)

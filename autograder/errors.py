@@ -9,7 +9,8 @@ message and an exit code.  Anything else escaping a stage is a bug.
     ├── UsageError                  bad command-line combination (exit 2)
     │   ├── ZipRefusedError         an LMS zip is unsafe or unreadable (names the zip)
     │   ├── OverridesError          the instructor's overrides file is invalid
-    │   └── AuthoringError          a master notebook or rubric example cannot be used
+    │   ├── AuthoringError          a master notebook or rubric example cannot be used
+    │   └── GpuError                --gpus is malformed or names a GPU this machine lacks
     ├── RubricError                 rubric file unreadable or invalid (exit 2)
     ├── DatasetError                unknown dataset, or data that cannot be loaded
     ├── SubmissionError             one submission cannot be graded at all
@@ -124,6 +125,17 @@ class AuthoringError(UsageError):
 
     Carries its catalog key and arguments so that the CLI prints it in the reader's
     language; ``str(err)`` is the English line.
+    """
+
+    def __init__(self, message: str, message_id: str, **message_args: object) -> None:
+        self.message_id, self.message_args = message_id, message_args
+        super().__init__(message)
+
+
+class GpuError(UsageError):
+    """``--gpus`` cannot be honoured: a malformed value, or a GPU index not found.
+
+    Carries its catalog key and arguments, like :class:`AuthoringError`.
     """
 
     def __init__(self, message: str, message_id: str, **message_args: object) -> None:

@@ -155,6 +155,12 @@ class ExecutionSummary(_Data):
     environment: KernelEnvironment | None = Field(
         default=None, description="Which Python environment ran the kernel."
     )
+    device: str = Field(
+        default="cpu",
+        description="What the grader gave the kernel to train on: `cpu`, or `gpu:INDEX (NAME)` "
+        "as the driver names it (several files: each device once, comma-separated). "
+        "Models are always measured on CPU.",
+    )
 
 
 class ReferenceSummary(Metrics):

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
+from autograder.batch.parcel import PARCEL_LIMIT_BYTES
 from autograder.results import GradeReport
 from autograder.submissions import Submission
 
@@ -118,32 +119,26 @@ class DaskExecutor:
     """Each submission is one task on a Dask cluster (``autograder[dask]``).
 
     ``grade`` must be picklable and able to run on a worker: see
-    :class:`autograder.batch.runner.WorkerGrade`.  Workers need the submissions at the
-    same paths (a shared file system) unless the cluster is local.  Without a
-    scheduler, an in-process cluster with ``local_workers`` threads is started.
+    :class:`autograder.batch.grader.WorkerGrade`.  A task carries the submission's
+    bytes (at most ``parcel_limit`` bytes) and returns its report as data, so workers
+    need only the package, never the submissions' paths.  Without a scheduler, an
+    in-process cluster with ``local_workers`` threads is started.
     """
 
-    def __init__(self, scheduler: str | object | None, local_workers: int = 1) -> None:
+    def __init__(
+        self,
+        scheduler: str | object | None,
+        local_workers: int = 1,
+        parcel_limit: int = PARCEL_LIMIT_BYTES,
+    ) -> None:
         self.scheduler = scheduler
         self.local_workers = local_workers
+        self.parcel_limit = parcel_limit
 
     def run(
         self, grade: GradeFn, submissions: Sequence[Submission], failed: FailFn
     ) -> Iterator[Outcome]:
-        from autograder.batch.dask_support import client_for  # noqa: PLC0415  # optional extra
+        from autograder.batch.dask_support import client_for, run_on  # noqa: PLC0415  # optional extra
 
         with client_for(self.scheduler, self.local_workers) as client:
-            from distributed import as_completed  # noqa: PLC0415  # optional extra
-
-            futures = {
-                client.submit(grade, sub, pure=False, key=f"grade-{i}-{sub.id}"): sub
-                for i, sub in enumerate(submissions)
-            }
-            for future in as_completed(list(futures)):
-                sub = futures[future]
-                try:
-                    report = future.result()
-                except Exception as exc:  # noqa: BLE001  # a lost worker or a grader bug: one result
-                    yield sub, failed(sub, _one_line(exc)), False
-                    continue
-                yield sub, report, True
+            yield from run_on(client, grade, submissions, failed, self.parcel_limit)

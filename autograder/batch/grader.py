@@ -59,7 +59,8 @@ class WorkerGrade:
     rubric: LoadedRubric
     options: GradeOptions
     reference: Reference | None = None
-    evaluators: int = 1
+    evaluators: int | None = 1
+    """Evaluator processes; None: as many as this Dask worker has threads."""
     log: Path | None = None
     """TensorFlow's native start-up chatter goes here (see build_grader)."""
     backends: Backends = field(default_factory=Backends)
@@ -71,6 +72,7 @@ class WorkerGrade:
             ref = ",".join(run.cache_key for run in runs)
         key = f"{self.rubric.sha256}:{self.options.model_dump_json()}:{ref}:{self.evaluators}"
         key += f":{id(self.backends.measurer)}:{id(self.backends.runner)}"
+        key += f":{id(self.backends.gpus)}"
         with _lock:
             if key not in _graders:
                 data = Path(tempfile.mkdtemp(prefix="autograder-data-"))
@@ -80,7 +82,7 @@ class WorkerGrade:
                     pool = EvaluatorPool(
                         evaluator_config(self.rubric, self.options),
                         self.options.limits,
-                        size=self.evaluators,
+                        size=self.evaluators or _worker_threads(),
                     )
                     atexit.register(pool.close)
                     # The evaluators start while the data is written and the kernels
@@ -92,6 +94,7 @@ class WorkerGrade:
                     self.options,
                     measurer=measurer,
                     runner=self.backends.runner,
+                    gpus=self.backends.gpus,
                     data_dir=data,
                     reference=fixed_reference(self.reference),
                     log=self.log,
@@ -100,3 +103,15 @@ class WorkerGrade:
 
     def __call__(self, sub: Submission) -> GradeReport:
         return self.grader().grade(sub)
+
+
+def _worker_threads() -> int:
+    """How many tasks this Dask worker runs at once (1 outside a worker)."""
+    try:
+        from distributed import get_worker  # noqa: PLC0415  # optional extra, workers only
+    except ImportError:
+        return 1
+    try:
+        return max(1, int(get_worker().state.nthreads))
+    except ValueError:  # not inside a worker
+        return 1

@@ -25,8 +25,10 @@ from autograder.batch.runner import (
 )
 from autograder.batch.store import STORE_FILE, ResultStore
 from autograder.errors import UsageError
+from autograder.execution.gpus import default_kernels, resolve_gpus
 from autograder.grading.grader import Backends
 from autograder.grading.options import GradeOptions, run_identity, total_timeout
+from autograder.i18n import text
 from autograder.overrides import LoadedOverrides, apply_overrides
 from autograder.reference.train import Training, resolve_for
 from autograder.rubric import LoadedRubric
@@ -66,12 +68,16 @@ def grade_batch(
     ``training`` wraps a reference run when one must be trained first (the CLI says so).
     """
     if request.scheduler is not None and request.executor != "dask":
-        raise UsageError("--scheduler needs --executor dask")
+        raise UsageError(text("batch.scheduler_needs_dask", "en"))
     rubric, out = request.rubric, request.out
     submissions = discover_all(request.paths, out / "unpacked")
     out.mkdir(parents=True, exist_ok=True)
     log = out / "grader.log"
 
+    # Before any kernel (the reference's too): a GPU --gpus names must exist here.
+    # One kernel per GPU unless --jobs says otherwise; a remote cluster's GPUs are its own.
+    probe = request.backends.gpus
+    gpus = () if request.scheduler else resolve_gpus(request.options.gpus, probe)
     reference = resolve_for(
         rubric,
         request.options,
@@ -87,11 +93,20 @@ def grade_batch(
     )
     with ResultStore(out / STORE_FILE) as store:
         plan = plan_batch(submissions, identity=identity, store=store, force=request.force)
-        workers = min(request.jobs or default_jobs(), max(1, len(plan.pending)))
+        jobs = request.jobs or default_kernels(default_jobs(), gpus)
+        workers = min(jobs, max(1, len(plan.pending)))
         # Each kernel gets its share of the cores, so N kernels never oversubscribe them.
         options = request.options.model_copy(update={"threads": threads_per_kernel(workers)})
+        # A remote worker sizes its evaluator pool by its own threads and logs to its own
+        # stderr: the client's folder is not there (nothing travels as a path).
+        remote = request.scheduler is not None
         grade = WorkerGrade(
-            rubric, options, reference, evaluators=workers, log=log, backends=request.backends
+            rubric,
+            options,
+            reference,
+            evaluators=None if remote else workers,
+            log=None if remote else log,
+            backends=request.backends,
         )
         if plan.pending and request.scheduler is None:
             # Build the grader (data, kernels' copy) before the bar starts, and only

@@ -38,6 +38,7 @@ from autograder.environments import (
     default_environment,
     module_from_reply,
 )
+from autograder.execution.gpus import Gpu, device_nodes, kernel_gpu_env
 from autograder.execution.guard import Guard
 from autograder.execution.limits import Limits
 from autograder.execution.outputs import CappedLog
@@ -80,6 +81,8 @@ class RunOptions:
     """Sandbox, memory, process, disk and output limits."""
     environment: Environment = field(default_factory=default_environment)
     """The Python environment: the grader's own, or a rubric's overlay on top of it."""
+    gpu: Gpu | None = None
+    """The GPU this kernel may use (leased by the Grader); None: CPU only."""
 
 
 @dataclass(frozen=True)
@@ -127,8 +130,8 @@ class ExecutionRecord:
 
 
 # The grader's environment may hold tokens and paths to grading material; the kernel
-# gets only what locale, libraries and devices need.
-_PASSED_ENV = {"PATH", "LANG", "LANGUAGE", "TZ", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES"}
+# gets only what locale and libraries need; which GPU it sees is the grader's choice.
+_PASSED_ENV = {"PATH", "LANG", "LANGUAGE", "TZ", "LD_LIBRARY_PATH"}
 _PASSED_ENV |= {"SYSTEMROOT", "TF_ENABLE_ONEDNN_OPTS", "KERAS_BACKEND"}
 
 
@@ -144,6 +147,7 @@ def _kernel_env(options: RunOptions) -> dict[str, str]:
             "AUTOGRADER_THREADS": str(options.threads),
         }
     )
+    env.update(kernel_gpu_env(options.gpu))
     if options.threads > 0:
         env["OMP_NUM_THREADS"] = str(options.threads)
     if options.environment.site is not None:
@@ -346,6 +350,7 @@ class _Run:
                 readonly=sorted(set(options.datasets.values()))
                 + ([options.environment.site] if options.environment.site else []),
                 workdir=job.work,
+                devices=device_nodes(options.gpu),
             ),
         )
         self.guard = Guard(options.limits, [job.work])

@@ -60,6 +60,8 @@ class Mounts:
     writable: Sequence[Path]
     readonly: Sequence[Path]
     workdir: Path
+    devices: Sequence[Path] = ()
+    """Host device nodes bound in (its GPU's, see gpus.py); the rest of /dev stays minimal."""
 
 
 @functools.cache
@@ -261,6 +263,8 @@ class Sandbox:
         for path in _EXTRA_RO:
             args += ["--ro-bind-try", path, path]
         args += ["--proc", "/proc", "--dev", "/dev"]
+        for node in self.mounts.devices:  # after --dev, which would hide them
+            args += ["--dev-bind", str(node), str(node)]
         args += ["--size", str(self.limits.tmp_mb * MIB), "--tmpfs", "/tmp"]  # noqa: S108  # in the sandbox
         args += ["--size", str(self.limits.shm_mb * MIB), "--tmpfs", "/dev/shm"]  # noqa: S108  # in the sandbox
         # After the tmpfs mounts: a checkout (and its .venv) under /tmp must stay visible.

@@ -60,6 +60,7 @@ def merged_summary(runs: list[FileRun], refused: list[str] | None = None) -> Exe
         skipped_cells=skipped,
         message="; ".join(messages) if messages else None,
         protections=summaries[0].protections,
+        device=", ".join(dict.fromkeys(s.device for s in summaries)),
     )
 
 

@@ -29,6 +29,7 @@ from autograder.copies import adopt_original
 from autograder.datasets import canaries, declared
 from autograder.datasets.serving import kernel_options
 from autograder.errors import EvaluationError, InvalidSubmissionError
+from autograder.execution.gpus import GpuPool, GpuProbe, device_label, probe_gpus, resolve_gpus
 from autograder.execution.runner import ExecutionRecord, JobPaths, RunOptions, run_source
 from autograder.execution.source import SourceCell, SubmissionSource, load_source, read_cells
 from autograder.grading import report
@@ -79,6 +80,8 @@ class Backends:
     runner: KernelRunner = run_source
     measurer: Measurer | None = None
     """None: the confined evaluator process(es)."""
+    gpus: GpuProbe = probe_gpus
+    """The GPUs kernels may get (``--gpus auto`` picks from these)."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,8 @@ class Grader:
     kernel: KernelData = field(default_factory=KernelData)
     reference: ReferenceRun | None = None
     runner: KernelRunner = run_source
+    gpus: GpuPool = field(default_factory=GpuPool)
+    """Each kernel leases one GPU for its run; an empty pool: every kernel on CPU."""
 
     @property
     def needs(self) -> frozenset[Need]:
@@ -182,7 +187,11 @@ class Grader:
                 continue
             job = JobPaths(job_root / f"run{index}")
             self._stage(submission, path, job)
-            runs.append(FileRun(path, self.runner(source, job, self.run_options)))
+            with self.gpus.lease() as gpu:
+                record = self.runner(source, job, dataclasses.replace(self.run_options, gpu=gpu))
+            # The device is what the grader assigned, never what the kernel reports.
+            summary = record.summary.model_copy(update={"device": device_label(gpu)})
+            runs.append(FileRun(path, dataclasses.replace(record, summary=summary)))
         if not runs:
             raise InvalidSubmissionError("; ".join(refused))
         return Executed(tuple(runs), merged_summary(runs, refused), job_root, files)
@@ -405,17 +414,20 @@ def build_grader(
     reference: ReferenceProvider | None = None,
     runner: KernelRunner = run_source,
     log: Path | None = None,
+    gpus: GpuProbe = probe_gpus,
 ) -> Grader:
     """The one way to get a Grader: kernel data written to ``data_dir``, reference resolved.
 
     ``reference`` is asked once, with the grader it will join (a reference is trained
     through the very same pipeline).  ``log``: where TensorFlow's native chatter goes
     while real data loads (fd 2 is redirected meanwhile: call it before threads start).
+    ``gpus``: the machine's GPUs, of which ``options.gpus`` chooses (raises GpuError).
     """
+    pool = GpuPool(resolve_gpus(options.gpus, gpus))
     with native_stderr_to(log) if log is not None else contextlib.nullcontext():
         kernel = prepare_kernel_data(rubric, options, data_dir)
     mark("data.ready")
-    grader = Grader(rubric, options, measurer, kernel, runner=runner)
+    grader = Grader(rubric, options, measurer, kernel, runner=runner, gpus=pool)
     if reference is None:
         return grader
     return dataclasses.replace(grader, reference=reference(grader))

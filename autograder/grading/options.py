@@ -11,9 +11,9 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt
 
 from autograder.datasets.base import DataOptions
 from autograder.datasets.serving import provider_settings
@@ -54,6 +54,11 @@ class GradeOptions(BaseModel):
         gt=0,
         description="Evaluator seconds per submission over all its models; "
         "default: 4 times the per-model limit.",
+    )
+    gpus: Literal["auto", "none"] | tuple[NonNegativeInt, ...] = Field(
+        default="auto",
+        description="GPUs the kernels may train on: auto (every one found), none, or "
+        "nvidia-smi indices; see autograder.execution.gpus.",
     )
 
 

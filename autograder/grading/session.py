@@ -46,4 +46,5 @@ def open_grader(
             reference=reference,
             runner=backends.runner,
             log=log,
+            gpus=backends.gpus,
         )

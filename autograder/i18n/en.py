@@ -425,6 +425,7 @@ MESSAGES: dict[str, str] = {
     "console.model": "Model:",
     "console.execution": "Execution:",
     "console.sandbox": "Sandbox:",
+    "console.device": "Trained on:",
     "console.environment": "Environment:",
     "console.data_line": "{dataset} · source: {source} · fraction: {fraction}",
     "console.env_default": "nothing over the default",
@@ -554,4 +555,25 @@ MESSAGES: dict[str, str] = {
     "review.bad_sheet": "{path}: not a review sheet: {problem}",
     "review.needs_reviewer": "{path}: say who reviewed: `reviewer:` in the sheet, or --reviewer",
     "review.bad_format": "unknown review format {format}; use html, csv or yaml",
+    # --- GPUs (execution/gpus.py, --gpus) ----------------------------------------------
+    "gpus.help": (
+        "GPUs for the kernels: auto (every GPU found, one kernel per GPU unless --jobs "
+        "says otherwise), none, or indices such as 0,1. Models are always measured on CPU."
+    ),
+    "gpus.bad_value": (
+        "--gpus takes auto, none or GPU indices separated by commas, such as 0,1 (got {value!r})"
+    ),
+    "gpus.missing": "--gpus asks for GPU {index}, but the GPUs found here are: {found}",
+    # Dask: submissions travel to the workers as data (autograder/batch/parcel.py).
+    "batch.scheduler_needs_dask": "--scheduler needs --executor dask",
+    "batch.dask_extra": "--executor dask needs the optional extra: pip install 'autograder[dask]'",
+    "batch.dask_unreachable": "cannot reach the Dask scheduler at {address}: {reason}",
+    "batch.parcel_too_big": (
+        "{id}: the submission weighs more than {mib:g} MiB, the most a Dask task carries"
+    ),
+    "batch.parcel_too_many": (
+        "{id}: the folder holds more than {count} files, the most a Dask task carries"
+    ),
+    "batch.parcel_unreadable": "{path}: cannot be read to send to a Dask worker ({reason})",
+    "batch.parcel_bad_name": "a Dask task names a file outside its folder: {name!r}",
 }

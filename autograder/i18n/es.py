@@ -458,6 +458,7 @@ MESSAGES: dict[str, str] = {
     "console.model": "Modelo:",
     "console.execution": "Ejecución:",
     "console.sandbox": "Aislamiento:",
+    "console.device": "Entrenado en:",
     "console.environment": "Entorno:",
     "console.data_line": "{dataset} · origen: {source} · fracción: {fraction}",
     "console.env_default": "nada además del entorno por defecto",
@@ -593,4 +594,30 @@ MESSAGES: dict[str, str] = {
     "review.bad_sheet": "{path}: no es una hoja de revisión: {problem}",
     "review.needs_reviewer": "{path}: indique quién revisó: `reviewer:` en la hoja, o --reviewer",
     "review.bad_format": "formato de revisión desconocido {format}; use html, csv o yaml",
+    # --- GPUs (execution/gpus.py, --gpus) ----------------------------------------------
+    "gpus.help": (
+        "GPU para los kernels: auto (todas las encontradas, un kernel por GPU salvo que "
+        "--jobs diga otra cosa), none, o índices como 0,1. Los modelos se miden siempre en CPU."
+    ),
+    "gpus.bad_value": (
+        "--gpus admite auto, none o índices de GPU separados por comas, como 0,1 "
+        "(se recibió {value!r})"
+    ),
+    "gpus.missing": "--gpus pide la GPU {index}, pero las GPU encontradas aquí son: {found}",
+    # Dask: submissions travel to the workers as data (autograder/batch/parcel.py).
+    "batch.scheduler_needs_dask": "--scheduler requiere --executor dask",
+    "batch.dask_extra": (
+        "--executor dask requiere el extra opcional: pip install 'autograder[dask]'"
+    ),
+    "batch.dask_unreachable": (
+        "no se puede contactar con el planificador Dask en {address}: {reason}"
+    ),
+    "batch.parcel_too_big": (
+        "{id}: la entrega pesa más de {mib:g} MiB, lo máximo que lleva una tarea Dask"
+    ),
+    "batch.parcel_too_many": (
+        "{id}: la carpeta tiene más de {count} ficheros, lo máximo que lleva una tarea Dask"
+    ),
+    "batch.parcel_unreadable": "{path}: no se puede leer para enviarla a un worker Dask ({reason})",
+    "batch.parcel_bad_name": "una tarea Dask nombra un fichero fuera de su carpeta: {name!r}",
 }

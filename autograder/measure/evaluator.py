@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from autograder.datasets.base import DataOptions
 from autograder.errors import EvaluationError
+from autograder.execution.gpus import cpu_only_env
 from autograder.execution.limits import MIB, Limits
 from autograder.measure import Budget, Holdout
 from autograder.measure.facts import ModelMeasurements
@@ -99,6 +100,9 @@ class Evaluator:
                 stdout=sink,
                 stderr=sink,
                 pass_fds=(write_fd,),
+                # Always CPU: the numbers that earn points must not depend on the machine's
+                # GPU, and TensorFlow would otherwise reserve every GPU the kernels use.
+                env=cpu_only_env(os.environ),
                 start_new_session=True,  # its own process group: one killpg ends it all
             )
         finally:

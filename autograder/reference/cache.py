@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from autograder import __version__, datasets
 from autograder.datasets.base import DataOptions
 from autograder.errors import ReferenceSolutionError
+from autograder.execution.gpus import GpuChoice
 from autograder.results import ReferenceSummary
 from autograder.rubric import LoadedRubric
 
@@ -111,11 +112,16 @@ TrainSeed = Callable[[int], ReferenceOutcome]
 
 
 def lookup(
-    loaded: LoadedRubric, data: DataOptions, seed: int, directory: Path | None = None
+    loaded: LoadedRubric,
+    data: DataOptions,
+    seed: int,
+    directory: Path | None = None,
+    *,
+    gpus: GpuChoice = "auto",
 ) -> ReferenceOutcome | None:
     """The cached entry for these settings; cheap: no TensorFlow, no dataset, no kernel."""
     directory = directory or cache_dir()
-    key = make_key(loaded, data, seed)
+    key = make_key(loaded, data, seed, gpus=gpus)
     record = load(key, directory)
     if record is None:
         return None
@@ -130,6 +136,7 @@ def lookup_seeds(
     *,
     force: bool = False,
     directory: Path | None = None,
+    gpus: GpuChoice = "auto",
 ) -> tuple[ReferenceOutcome, ...]:
     """Seeds 0..seeds-1, each from its own cache entry, else trained by ``train``."""
     if seeds < 1:
@@ -137,13 +144,18 @@ def lookup_seeds(
     directory = directory or cache_dir()
     outcomes = []
     for seed in range(seeds):
-        outcome = None if force else lookup(loaded, data, seed, directory)
+        outcome = None if force else lookup(loaded, data, seed, directory, gpus=gpus)
         outcomes.append(outcome if outcome is not None else train(seed))
     return tuple(outcomes)
 
 
 def resolve_reference(
-    loaded: LoadedRubric, data: DataOptions, seed: int, train: TrainSeed
+    loaded: LoadedRubric,
+    data: DataOptions,
+    seed: int,
+    train: TrainSeed,
+    *,
+    gpus: GpuChoice = "auto",
 ) -> Reference | None:
     """The one policy every command follows for the reference run.
 
@@ -159,9 +171,9 @@ def resolve_reference(
     needed = bool(loaded.rubric.relative_checks)
     try:
         if needed and spec.seeds > 1:
-            outcomes = lookup_seeds(loaded, data, spec.seeds, train)
+            outcomes = lookup_seeds(loaded, data, spec.seeds, train, gpus=gpus)
             return SeededReference(records=tuple(o.record for o in outcomes), seed=seed)
-        outcome = lookup(loaded, data, seed)
+        outcome = lookup(loaded, data, seed, gpus=gpus)
         if outcome is None and needed:
             outcome = train(seed)
     except ReferenceSolutionError:
@@ -186,7 +198,9 @@ def reference_path(loaded: LoadedRubric) -> Path:
     return path
 
 
-def make_key(loaded: LoadedRubric, data: DataOptions, seed: int) -> CacheKey:
+def make_key(
+    loaded: LoadedRubric, data: DataOptions, seed: int, *, gpus: GpuChoice = "auto"
+) -> CacheKey:
     path = reference_path(loaded)
     return CacheKey(
         rubric_sha256=loaded.sha256,
@@ -197,19 +211,20 @@ def make_key(loaded: LoadedRubric, data: DataOptions, seed: int) -> CacheKey:
         data_tag=datasets.npz_name(loaded.rubric.dataset.name, data),
         tensorflow=_version("tensorflow", "tensorflow-cpu", "tf-nightly"),
         keras=_version("keras"),
-        device=device_kind(),
+        device=device_kind(gpus),
         grader=__version__,
     )
 
 
-def device_kind() -> str:
+def device_kind(gpus: GpuChoice = "auto") -> str:
     """cpu or gpu, plus the architecture, decided without importing TensorFlow.
 
     Importing TensorFlow costs seconds, and a warm cache must answer in well under
-    two; a visible NVIDIA device node is what TensorFlow would use.
+    two; a visible NVIDIA device node is what TensorFlow would use, unless ``--gpus
+    none`` keeps the kernels on CPU.
     """
     visible = os.environ.get("CUDA_VISIBLE_DEVICES")
-    hidden = visible is not None and visible.strip() in {"", "-1"}
+    hidden = gpus == "none" or (visible is not None and visible.strip() in {"", "-1"})
     gpu = not hidden and Path("/dev/nvidiactl").exists()
     return f"{'gpu' if gpu else 'cpu'}-{platform.machine() or 'unknown'}"
 

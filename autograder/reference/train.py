@@ -52,7 +52,9 @@ def train_reference(
         )
     directory = directory or cache_dir()
     path = reference_path(grader.rubric)
-    key = make_key(grader.rubric, grader.options.data, grader.options.seed)
+    key = make_key(
+        grader.rubric, grader.options.data, grader.options.seed, gpus=grader.options.gpus
+    )
     submission = Submission(id="reference", path=path)
     job_root = Path(tempfile.mkdtemp(prefix="autograder-reference-"))
     try:
@@ -147,7 +149,7 @@ def resolve_for(
             return train_reference(grader(), seed=seed)
         return training(lambda: train_reference(grader(), seed=seed))
 
-    return resolve_reference(rubric, options.data, options.seed, train)
+    return resolve_reference(rubric, options.data, options.seed, train, gpus=options.gpus)
 
 
 def fixed_reference(reference: ReferenceRun | None) -> ReferenceProvider:

@@ -336,6 +336,9 @@ def _summary(report: GradeReport, lang: Language) -> Table:
     sandbox = _protections(report, lang)
     if sandbox is not None:
         grid.add_row(text("console.sandbox", lang), sandbox)
+    device = report.execution.device if report.execution is not None else "cpu"
+    if device != "cpu":  # like the default environment, CPU goes unsaid
+        grid.add_row(text("console.device", lang), Text(_one_line(device)))
     environment = report.execution.environment if report.execution is not None else None
     if environment is not None and environment.name == "rubric":  # the default goes unsaid
         added = ", ".join(environment.installed) or text("console.env_default", lang)

@@ -59,7 +59,9 @@ def test_bootstrap_records_and_exports_without_touching_numbering(tmp_path: Path
         drive.mount("/content/drive")
         assert files.upload() == {}
         # %%
-        print("a cell that does nothing")
+        import os
+        print(os.environ["CUDA_VISIBLE_DEVICES"], os.environ["TF_FORCE_GPU_ALLOW_GROWTH"],
+              tf.config.list_physical_devices("GPU"))
         # %%
         model = keras.Sequential([
             keras.Input((28, 28)),
@@ -99,6 +101,10 @@ def test_bootstrap_records_and_exports_without_touching_numbering(tmp_path: Path
     # The colab stub explains itself in the cell's own output, where a student looks.
     streams = "".join(o.get("text", "") for o in record.outputs[1])  # type: ignore[attr-defined]
     assert "Google Drive (/content/drive) is not available while grading" in streams
+    # No GPU assigned: the kernel is hidden from every GPU, memory growth on regardless.
+    cell2 = record.outputs[2]  # type: ignore[attr-defined]
+    seen = "".join(o.get("text", "") for o in cell2 if o.get("name") == "stdout")
+    assert seen.split() == ["-1", "true", "[]"]
 
 
 def test_cell_ignoring_interrupt_is_killed_and_trained_model_kept(tmp_path: Path) -> None:

@@ -31,7 +31,10 @@ def _other(value: Any, annotation: Any) -> Any:
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     if typing.get_origin(annotation) is Literal:
         return next(a for a in typing.get_args(annotation) if a != value)
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and value is None:
+    union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    if union and isinstance(value, str):  # e.g. gpus: a word, or a tuple of indices
+        return _other(value, next(a for a in args if typing.get_origin(a) is Literal))
+    if union and value is None:
         return _other(None, args[0]) if typing.get_origin(args[0]) is Literal else args[0](7)
     if isinstance(value, bool):
         return not value
