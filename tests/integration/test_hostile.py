@@ -116,8 +116,9 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
                 "0.02",
                 "--memory-mb",
                 str(MEMORY_MB),
+                # Two kernels at once: the looping cases mostly wait on their timeouts.
                 "--jobs",
-                "1",
+                "2",
                 "--out",
                 str(out),
             ]
