@@ -14,7 +14,8 @@ message and an exit code.  Anything else escaping a stage is a bug.
     ├── RubricError                 rubric file unreadable or invalid (exit 2)
     ├── DatasetError                unknown dataset, or data that cannot be loaded
     ├── SubmissionError             one submission cannot be graded at all
-    │   └── InvalidSubmissionError  malformed notebook / script (status "invalid")
+    │   ├── InvalidSubmissionError  malformed notebook / script (status "invalid")
+    │   └── ParcelTooBigError       too big (bytes or files) to travel to a Dask worker
     ├── ExecutionError              the kernel could not be started or driven
     ├── EvaluationError             an exported model could not be loaded/measured
     ├── ReferenceSolutionError      the rubric's reference solution cannot be trained
@@ -71,6 +72,10 @@ class SubmissionError(AutograderError):
 
 class InvalidSubmissionError(SubmissionError):
     """The submitted file is malformed (bad JSON, empty notebook, syntax error)."""
+
+
+class ParcelTooBigError(SubmissionError):
+    """The submission weighs more than a Dask task may carry."""
 
 
 class ExecutionError(AutograderError):

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from autograder.errors import SubmissionError
+from autograder.errors import ParcelTooBigError, SubmissionError
 from autograder.i18n import text
 from autograder.results import GradeReport
 from autograder.submissions import Submission
@@ -47,10 +47,6 @@ class Parcel:
     """The names of ``submission.files``, in order."""
     root: str | None = None
     """The name of ``submission.root``: a folder shipped whole."""
-
-
-class ParcelTooBigError(SubmissionError):
-    """The submission weighs more than a task may carry."""
 
 
 def pack(sub: Submission, limit: int = PARCEL_LIMIT_BYTES) -> Parcel:

@@ -12,13 +12,12 @@ from autograder.batch import DaskExecutor, ResultStore, run_batch
 from autograder.batch.parcel import (
     PARCEL_MAX_FILES,
     Parcel,
-    ParcelTooBigError,
     grade_parcel,
     pack,
     received,
     unpack,
 )
-from autograder.errors import SubmissionError
+from autograder.errors import ParcelTooBigError, SubmissionError
 from autograder.results import GradeReport
 from autograder.submissions import Submission
 
