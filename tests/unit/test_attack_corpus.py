@@ -37,12 +37,11 @@ def corpus_file(name: str) -> Path:
     return path
 
 
-def notebook_cells(path: Path, *, drop_attack: bool) -> list[tuple[str, str]]:
-    cells = nbformat.read(path, as_version=4).cells
+def notebook_cells(path: Path) -> list[tuple[str, str, bool]]:
+    """(type, source, tagged ``ataque``) of each cell."""
     return [
-        (c.cell_type, c.source)
-        for c in cells
-        if not (drop_attack and ATTACK_TAG in c.get("metadata", {}).get("tags", []))
+        (c.cell_type, c.source, ATTACK_TAG in c.get("metadata", {}).get("tags", []))
+        for c in nbformat.read(path, as_version=4).cells
     ]
 
 
@@ -64,15 +63,12 @@ def test_each_attack_minus_its_attack_cells_is_its_twin(name: str) -> None:
     attack, twin = corpus_file(name), corpus_file(CORPUS[name]["twin"])
     assert attack.suffix == twin.suffix
     if attack.suffix == ".ipynb":
-        added = notebook_cells(attack, drop_attack=False)[
-            len(notebook_cells(twin, drop_attack=False)) :
-        ]
-        assert added, "an attack notebook adds at least one cell"
-        assert notebook_cells(attack, drop_attack=True) == notebook_cells(twin, drop_attack=False)
+        attack_cells, twin_cells = notebook_cells(attack), notebook_cells(twin)
         # Appended, never interleaved: the twin's cells come first and unchanged.
-        assert notebook_cells(attack, drop_attack=False)[: -len(added)] == notebook_cells(
-            twin, drop_attack=False
-        )
+        assert attack_cells[: len(twin_cells)] == twin_cells
+        added = attack_cells[len(twin_cells) :]
+        assert added, "an attack notebook adds at least one cell"
+        assert all(tagged for _, _, tagged in added)
     else:
         assert without_attack_cells(attack.read_text("utf-8")) == twin.read_text("utf-8")
 
