@@ -32,17 +32,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 # Longest first, so that xdist's two workers finish together: a module goes whole to
 # one worker (--dist loadfile) in collection order (--no-loadscope-reorder; xdist would
 # otherwise order modules by their number of tests, which puts one-test kernel modules
-# of several minutes last). The order follows module times measured one by one on the
-# 2-core machine; a stale entry only costs balance, never a test.
+# of several minutes last). Module times from the CI run's --durations on 2 cores; a
+# stale entry only costs balance, never a test.
 SLOWEST_FIRST = (
-    "tests/integration/test_exercises.py",  # three exercises and their references
-    "tests/integration/test_attacks.py",  # 28 notebooks in one grader subprocess
-    "tests/integration/test_hostile.py",
-    "tests/integration/test_real_patterns.py",
-    "tests/integration/test_grading.py",
-    "tests/integration/test_dask_cluster.py",
-    "tests/integration/test_authoring.py",
-    "tests/integration/test_reference.py",
+    "tests/integration/test_exercises.py",  # 593 s in the 2026-12-03 CI run
+    "tests/integration/test_attacks.py",  # 337 s
+    "tests/integration/test_grading.py",  # 285 s
+    "tests/integration/test_dask_cluster.py",  # 267 s
+    "tests/integration/test_hostile.py",  # 210 s
+    "tests/integration/test_real_patterns.py",  # 197 s
+    "tests/integration/test_reference.py",  # 133 s
+    "tests/integration/test_authoring.py",  # 108 s
     "tests/integration/test_runner.py",
     "tests/integration/test_environments_kernel.py",
     "tests/unit/test_evaluator.py",
