@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.batch.executors import FailFn
+from autograder.execution.limits import Limits
 from autograder.grading.grader import Backends, Grader, build_grader
 from autograder.grading.options import GradeOptions, evaluator_config
 from autograder.grading.report import failed
-from autograder.measure.evaluator import EvaluatorPool
+from autograder.measure.evaluator import EvaluatorConfig, EvaluatorPool
 from autograder.reference.cache import Reference
 from autograder.reference.train import fixed_reference
 from autograder.results import GradeReport
@@ -42,7 +43,27 @@ def failure_fn(rubric: LoadedRubric, options: GradeOptions) -> FailFn:
 
 
 _graders: dict[str, Grader] = {}
+# One pool per evaluator configuration in this process: the grader that trains the
+# reference and the batch's grader (which differ in threads and reference) share its
+# workers, so a first `grade` imports TensorFlow for the evaluator once, not twice.
+_pools: dict[str, EvaluatorPool] = {}
 _lock = threading.Lock()
+
+
+def _shared_pool(config: EvaluatorConfig, limits: Limits, size: int) -> EvaluatorPool:
+    """This process's pool for ``config`` and ``limits``, with at least ``size`` workers,
+    the new ones starting in the background. Call with ``_lock`` held."""
+    key = f"{config.model_dump_json()}:{limits.model_dump_json()}"
+    pool = _pools.get(key)
+    if pool is None:
+        pool = _pools[key] = EvaluatorPool(config, limits, size=size)
+        atexit.register(pool.close)
+        # The evaluators start while the data is written and the kernels run, as
+        # open_grader does for check (issue: 4 s serial cold start).
+        pool.warm_up()
+    elif pool.size < size:
+        pool.warm_up(pool.grow(size))
+    return pool
 
 
 @dataclass(frozen=True)
@@ -77,18 +98,11 @@ class WorkerGrade:
             if key not in _graders:
                 data = Path(tempfile.mkdtemp(prefix="autograder-data-"))
                 atexit.register(shutil.rmtree, data, ignore_errors=True)
-                measurer = self.backends.measurer
-                if measurer is None:
-                    pool = EvaluatorPool(
-                        evaluator_config(self.rubric, self.options),
-                        self.options.limits,
-                        size=self.evaluators or _worker_threads(),
-                    )
-                    atexit.register(pool.close)
-                    # The evaluators start while the data is written and the kernels
-                    # run, as open_grader does for check (issue: 4 s serial cold start).
-                    pool.warm_up()
-                    measurer = pool
+                measurer = self.backends.measurer or _shared_pool(
+                    evaluator_config(self.rubric, self.options),
+                    self.options.limits,
+                    self.evaluators or _worker_threads(),
+                )
                 _graders[key] = build_grader(
                     self.rubric,
                     self.options,

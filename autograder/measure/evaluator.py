@@ -247,24 +247,42 @@ class EvaluatorPool:
         if size < 1:
             raise ValueError("an evaluator pool needs at least one worker")
         self.limits = limits
-        self._all = [Evaluator(config, limits, log) for _ in range(size)]
+        self._config = config
+        self._log = log
+        self._all: list[Evaluator] = []
         self._idle: queue.Queue[Evaluator] = queue.Queue()
-        for worker in self._all:
+        self.grow(size)
+
+    @property
+    def size(self) -> int:
+        return len(self._all)
+
+    def grow(self, size: int) -> list[Evaluator]:
+        """Add workers until there are ``size``; returns the new ones (not yet started).
+
+        A batch that trained its reference first reuses the reference's worker, with
+        TensorFlow already loaded, and adds one per extra kernel.
+        """
+        added = [Evaluator(self._config, self.limits, self._log) for _ in range(size - self.size)]
+        self._all.extend(added)
+        for worker in added:
             self._idle.put(worker)
+        return added
 
     @property
     def protection(self) -> Protection:
         return _protection(self.limits)
 
-    def warm_up(self) -> list[threading.Thread]:
-        """Start every worker in the background, e.g. while the kernels run the notebooks.
+    def warm_up(self, workers: list[Evaluator] | None = None) -> list[threading.Thread]:
+        """Start the workers (default: all) in the background, e.g. while the kernels run
+        the notebooks.
 
         Each start imports TensorFlow and loads the data (seconds): begun now, it
         overlaps the kernels' own start instead of following the first notebook.
         """
         threads = [
             threading.Thread(target=worker.start, daemon=True, name=f"evaluator-start-{i}")
-            for i, worker in enumerate(self._all)
+            for i, worker in enumerate(self._all if workers is None else workers)
         ]
         for thread in threads:
             thread.start()

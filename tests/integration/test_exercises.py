@@ -7,10 +7,12 @@ name the checks that fail and the score that is left.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from autograder import timing
 from autograder.batch.request import BatchRequest, grade_batch
 from autograder.datasets.base import DataOptions
 from autograder.grading.options import GradeOptions
@@ -48,7 +50,16 @@ def _grade(
 @pytest.fixture(scope="module")
 def cifar(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GradeReport]:
     names = ["correct", "wide64", "not_trained"]
-    return _grade("cifar10-mlp", names, 0.02, tmp_path_factory.mktemp("c"))
+    marks = tmp_path_factory.mktemp("timings") / "marks.jsonl"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(timing.ENV, str(marks))
+        reports = _grade("cifar10-mlp", names, 0.02, tmp_path_factory.mktemp("c"))
+    # The reference trained first, on the evaluator the batch then measures with: one
+    # TensorFlow start for a --jobs 1 batch, not one per grader (none if this process
+    # already holds a pool for the same data).
+    events = [json.loads(line)["event"] for line in marks.read_text().splitlines()]
+    assert events.count("evaluator.start") <= 1
+    return reports
 
 
 @pytest.fixture(scope="module")

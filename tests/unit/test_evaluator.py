@@ -44,6 +44,12 @@ def test_warm_up_starts_every_worker_of_a_pool_at_once() -> None:
         for thread in threads:
             thread.join(timeout=300)
         assert pool.ready == 2
+        # A batch after the reference's run grows the pool it shares: the started
+        # workers stay, only the missing ones are added.
+        added = pool.grow(3)
+        assert len(added) == 1
+        assert pool.grow(2) == []
+        assert (pool.size, pool.ready) == (3, 2)
     assert pool.ready == 0
 
 
