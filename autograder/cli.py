@@ -149,8 +149,9 @@ _Fraction = Annotated[
     typer.Option(
         min=0.0001,
         max=1.0,
-        help="Train each fit on this fraction of its samples or steps and measure on this "
-        "fraction of each split; the notebook still sees the full data.",
+        help="Train each fit (and run each evaluate) on this fraction of its samples or "
+        "steps and measure on this fraction of each split; the notebook still sees the "
+        "full data.",
     ),
 ]
 _Timeout = Annotated[

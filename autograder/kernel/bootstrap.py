@@ -165,6 +165,7 @@ _FIT_PARAMS = (
     "validation_batch_size",
     "validation_freq",
 )
+_EVALUATE_PARAMS = ("x", "y", "batch_size", "verbose", "sample_weight", "steps")
 
 
 def _cap_epochs(cap: Any, bound: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
@@ -277,9 +278,19 @@ def _shorten(fraction: Any, bound: dict[str, Any]) -> tuple[dict[str, Any], list
     ``steps_per_epoch`` / ``validation_steps`` shrink in proportion.  Returns the fit
     arguments and what was shortened, ``{"what", "from", "to"}`` each.
     """
-    if not isinstance(fraction, (int, float)) or fraction >= 1 or fraction <= 0:
+    cut, shortened = _cutter(fraction)
+    if cut is None:
         return bound, []
+    bound = {**bound, **_shorten_training(bound, cut), **_shorten_validation(bound, cut)}
+    return bound, shortened
+
+
+def _cutter(fraction: Any) -> tuple[Any, list[dict[str, Any]]]:
+    """``cut(what, count)``: the part of ``count`` the fraction keeps (None: all of it),
+    noted in the list; ``cut`` is None when there is no fraction."""
     shortened: list[dict[str, Any]] = []
+    if not isinstance(fraction, (int, float)) or fraction >= 1 or fraction <= 0:
+        return None, shortened
 
     def cut(what: str, count: int | None) -> int | None:
         if count is None or count <= 1:
@@ -290,8 +301,36 @@ def _shorten(fraction: Any, bound: dict[str, Any]) -> tuple[dict[str, Any], list
         shortened.append({"what": what, "from": count, "to": kept})
         return kept
 
-    bound = {**bound, **_shorten_training(bound, cut), **_shorten_validation(bound, cut)}
-    return bound, shortened
+    return cut, shortened
+
+
+def _shorten_evaluation(
+    fraction: Any, bound: dict[str, Any]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """``--fraction`` for the notebook's own ``evaluate``: its first rows or batches.
+
+    Its numbers are the student's, printed and never graded (the evaluator measures
+    the model), and they mean little after a shortened fit; a full pass over the test
+    split per model is most of a short lab's time.  ``predict`` keeps every row: its
+    output's shape is the notebook's to use.
+    """
+    cut, shortened = _cutter(fraction)
+    if cut is None:
+        return bound, []
+    x: Any = bound.get("x")
+    steps = bound.get("steps")
+    update: dict[str, Any] = {}
+    if isinstance(steps, int):
+        kept = cut("evaluate_steps", steps)
+        update = {} if kept is None else {"steps": kept}
+    elif _rows(x) is not None:
+        kept = cut("evaluate_samples", _rows(x))
+        if kept is not None:
+            update = {name: _head(bound.get(name), kept) for name in ("x", "y", "sample_weight")}
+    elif _is_dataset(x):
+        kept = cut("evaluate_steps", _cardinality(x))
+        update = {} if kept is None else {"x": x.take(kept)}
+    return {**bound, **update}, shortened
 
 
 def _shorten_training(bound: dict[str, Any], cut: Any) -> dict[str, Any]:
@@ -422,9 +461,17 @@ def _make_timed(kind: str, original: Any) -> Any:
             "model": state.key(self),
             "args": {"x": _jsonable(args[0] if args else kwargs.get("x"))},
         }
+        positional, named = args, kwargs
+        if kind == "evaluate" and len(args) <= len(_EVALUATE_PARAMS):
+            asked = {**dict(zip(_EVALUATE_PARAMS, args, strict=False)), **kwargs}
+            with contextlib.suppress(Exception):  # shortening never stops the student's call
+                bound, shortened = _shorten_evaluation(state.config.get("train_fraction"), asked)
+                if shortened:
+                    record["args"]["shortened"] = shortened
+                    positional, named = (), bound
         started = time.perf_counter()
         try:
-            return original(self, *args, **kwargs)
+            return original(self, *positional, **named)
         except BaseException as exc:
             record["error"] = f"{type(exc).__name__}: {exc}"[:500]
             raise

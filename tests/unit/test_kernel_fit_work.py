@@ -1,4 +1,5 @@
-"""The kernel's fit wrapper under --fraction: it shortens training work, never the data.
+"""The kernel's fit and evaluate wrappers under --fraction: they shorten the work, never
+the data.
 
 These run the kernel-side helpers directly on NumPy and pandas inputs (no Keras);
 tf.data pipelines are covered by the real-pattern kernel tests.
@@ -12,7 +13,7 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the env
 import pytest
 
-from autograder.kernel.bootstrap import _input_facts, _shorten
+from autograder.kernel.bootstrap import _input_facts, _shorten, _shorten_evaluation
 
 
 def _arrays(rows: int = 60_000) -> tuple[np.ndarray, np.ndarray]:
@@ -97,3 +98,27 @@ def test_a_keras_sequence_trains_a_fraction_of_its_batches() -> None:
     bound, cut = _shorten(0.1, {"x": _Flow(), "epochs": 10})
     assert bound["steps_per_epoch"] == 94
     assert cut == [{"what": "steps", "from": 938, "to": 94}]
+
+
+def test_the_notebooks_evaluate_runs_on_the_fraction_of_its_rows() -> None:
+    x, y = _arrays(10_000)
+    bound, cut = _shorten_evaluation(0.01, {"x": x, "y": y, "verbose": 0})
+    assert bound["x"].shape == (100, 28, 28)
+    assert np.array_equal(bound["y"], y[:100])
+    assert bound["verbose"] == 0
+    assert cut == [{"what": "evaluate_samples", "from": 10_000, "to": 100}]
+    assert x.shape == (10_000, 28, 28)
+
+
+def test_evaluate_steps_shrink_for_generators() -> None:
+    generator: Any = iter(())
+    bound, cut = _shorten_evaluation(0.1, {"x": generator, "steps": 313})
+    assert bound["steps"] == 32
+    assert cut == [{"what": "evaluate_steps", "from": 313, "to": 32}]
+
+
+@pytest.mark.parametrize("fraction", [1.0, None, 0])
+def test_no_fraction_leaves_evaluate_alone(fraction: float | None) -> None:
+    x, y = _arrays(10)
+    bound = {"x": x, "y": y}
+    assert _shorten_evaluation(fraction, bound) == (bound, [])
