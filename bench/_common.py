@@ -5,9 +5,11 @@ script, ``jupyter nbconvert --execute``, ``nbgrader autograde``), so all of them
 load the same arrays.  The grader serves its synthetic Fashion-MNIST inside the
 kernel; the others get it from a fake Keras cache (``KERAS_HOME``) that
 :func:`keras_home` writes with the project's own generator and cache writer.  What
-the cache holds matches what the graded kernel works on: the first ``ceil(F * n)``
-training rows (all that a graded ``fit`` trains on at ``--fraction F``) and the whole
-test split (a notebook's own ``evaluate``/``predict`` see all of it while graded).
+the cache holds is what the graded kernel works on, or less: the first ``ceil(F * n)``
+rows of each split.  A graded ``fit`` trains on those training rows and a graded
+``evaluate`` runs on those test rows at ``--fraction F``; a graded ``predict`` still
+sees the whole test split, so at a fraction the grader does a little more work than
+the runs it is compared with, never less.  At ``--fraction 1`` the work is the same.
 
 The other tools are installed into a throw-away venv layered on the project's
 (:func:`tool_venv`): TensorFlow is reused, not downloaded again.
@@ -41,7 +43,9 @@ def keras_home(home: Path, fraction: float) -> Path:
     left out here, as they are the grader's own.
     """
     info = get_info("fashion_mnist")
-    splits = synthetic.generate(info.name, split_rows(info.train_size, fraction), info.test_size)
+    splits = synthetic.generate(
+        info.name, split_rows(info.train_size, fraction), split_rows(info.test_size, fraction)
+    )
     return real.write_cache(splits, home)
 
 
